@@ -1,0 +1,56 @@
+#pragma once
+/// \file
+/// Writing chunks as scatter-gather buffers, and choosing transaction ids
+/// that cannot end a chunk early.
+
+#include <msrp/protocol/chunk.hpp>
+#include <msrp/protocol/error.hpp>
+
+#include <array>
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+namespace msrp {
+
+/// A chunk ready for a gather write: head block, body, end-line.
+///
+/// `head` and `tail` are owned here; `body` views the body given to
+/// `serialize()` (usually `Chunk::data`), which must outlive the write.
+struct serialized_chunk {
+    std::string head;            ///< start line, headers, and the empty line when there is a body
+    std::string_view body;
+    std::array<char, 96> tail{}; ///< ["\r\n"] "-------" tid flag "\r\n"
+    std::size_t tail_len = 0;
+
+    std::string_view tail_view() const noexcept { return {tail.data(), tail_len}; }
+    /// The three pieces in wire order (some may be empty).
+    std::array<std::string_view, 3> buffers() const noexcept { return {head, body, tail_view()}; }
+    std::size_t size() const noexcept { return head.size() + body.size() + tail_len; }
+    /// The whole chunk as one string (copies the body; for tests and logs).
+    std::string to_string() const;
+};
+
+/// Serializes `chunk`. The head goes into `out.head` (its capacity is
+/// reused); the body is not copied. Errors: `errc::invalid_argument` (no
+/// transaction id, or a header name/value that would break the framing),
+/// `errc::end_line_in_body` (the body holds this transaction's end-line;
+/// choose another id, see `choose_transaction_id`).
+std::error_code serialize(const Chunk& chunk, serialized_chunk& out);
+/// The same with a body given apart from `chunk.data` (a view into a file
+/// buffer, say); `chunk.data` is ignored.
+std::error_code serialize(const Chunk& chunk, std::string_view body, serialized_chunk& out);
+
+/// Whether `body` contains `-------<tid>` anywhere. A body without seven
+/// consecutive hyphens cannot collide with any id; that check is one scan.
+bool end_line_collides(std::string_view body, std::string_view transaction_id) noexcept;
+
+/// A fresh random transaction id (see `random_ident`) whose end-line does
+/// not occur in `body` (RFC 4975 §7.1).
+std::string choose_transaction_id(std::string_view body);
+
+/// Serializes a whole chunk into one string (for tests and small messages).
+std::string to_wire(const Chunk& chunk);
+
+} // namespace msrp

@@ -1,0 +1,74 @@
+#pragma once
+/// \file
+/// Error codes of msrp-asio's protocol core and the MSRP status each maps to.
+
+#include <string>
+#include <system_error>
+
+namespace msrp {
+
+/// Expected failures of the protocol core. Every code has a readable message
+/// (`std::error_code::message()`); `status_code_for()` says which MSRP status
+/// a receiver answers with, if any.
+enum class errc {
+    // Framing of the start line and header section (RFC 4975 §9).
+    bad_start_line = 1,       ///< start line is not `MSRP SP tid SP method|code [SP comment]`
+    bad_transaction_id,       ///< transaction id is not an ident (4..32 ident-chars)
+    bad_method,               ///< method is not 1*UPALPHA
+    bad_status_code,          ///< response status code is not 3DIGIT
+    bare_lf,                  ///< a line ends in LF without CR
+    bare_cr,                  ///< a CR not followed by LF in the start line or headers
+    nul_byte,                 ///< NUL octet in the start line or headers
+    bad_header_line,          ///< header line is not `name ": " value` (or holds control characters / bad UTF-8)
+    line_too_long,            ///< a start or header line exceeds parser_limits::max_line_bytes
+    header_block_too_large,   ///< header section exceeds parser_limits::max_header_block_bytes
+    too_many_headers,         ///< more header fields than parser_limits::max_header_count
+    // Header semantics (RFC 4975 §7, §8, §9; RFC 4976 §7).
+    missing_to_path,          ///< no To-Path header field
+    missing_from_path,        ///< no From-Path header field
+    header_order,             ///< To-Path and From-Path are not the first two header fields
+    duplicate_header,         ///< a single-valued header field occurs twice
+    bad_uri,                  ///< an MSRP URI or path does not follow RFC 4975 §9
+    unsupported_transport,    ///< a URI names a transport other than tcp
+    bad_byte_range,           ///< Byte-Range is malformed or inconsistent
+    bad_message_id,           ///< Message-ID is not an ident
+    bad_header_value,         ///< a Success-Report, Failure-Report, Expires or Content-Type value is invalid
+    bad_status_header,        ///< Status is not `namespace SP code [SP comment]`
+    missing_content_type,     ///< a request has a body but no Content-Type
+    content_type_not_last,    ///< Content-Type is not the last header field before the body
+    content_type_without_body,///< a request without body carries Content-Type
+    response_with_body,       ///< a response carries a body
+    missing_message_id,       ///< SEND or REPORT without Message-ID
+    missing_status,           ///< REPORT without Status
+    report_with_report_header,///< REPORT carrying Success-Report or Failure-Report
+    body_too_large,           ///< body beyond a configured limit (non-SEND requests: 10240 octets)
+    // End of a chunk.
+    end_line_mismatch,        ///< the chunk ends with an end-line for another transaction id
+    bad_continuation_flag,    ///< end-line flag is not `$`, `+`, `#` (responses: not `$`)
+    truncated,                ///< the input ended inside a chunk (no end-line)
+    trailing_data,            ///< bytes follow the end-line where one chunk was expected
+    // Building chunks.
+    end_line_in_body,         ///< the body contains the end-line of the chosen transaction id
+    invalid_argument,         ///< a chunk or URI given by the application cannot be serialized as is
+};
+
+/// The category of `errc`, named "msrp".
+const std::error_category& error_category() noexcept;
+
+inline std::error_code make_error_code(errc e) noexcept {
+    return {static_cast<int>(e), error_category()};
+}
+
+/// The MSRP status code a receiver answers a request with when it failed with
+/// `ec` (400, 413, ...), or 0 when no response can be sent because the
+/// framing is lost (the transaction id is unknown or the end of the chunk
+/// cannot be found) or `ec` is not an msrp error.
+int status_code_for(std::error_code ec) noexcept;
+
+/// The reason phrase msrp-asio puts after a status code (RFC 4975 §10).
+const char* status_comment(int status_code) noexcept;
+
+} // namespace msrp
+
+template <>
+struct std::is_error_code_enum<msrp::errc> : std::true_type {};

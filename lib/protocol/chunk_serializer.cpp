@@ -1,0 +1,147 @@
+#include <msrp/protocol/chunk_serializer.hpp>
+#include <msrp/protocol/random_ident.hpp>
+
+#include "ascii.hpp"
+
+#include <cstring>
+
+namespace msrp {
+namespace {
+
+using namespace detail;
+
+constexpr std::string_view hyphens = "-------";
+
+bool is_header_name(std::string_view s) noexcept {
+    if (s.empty() || !is_alpha(static_cast<unsigned char>(s[0])))
+        return false;
+    for (unsigned char c : s)
+        if (!is_token_char(c))
+            return false;
+    return true;
+}
+
+// A value must not break the line structure; the rest is the caller's.
+bool is_header_value(std::string_view s) noexcept {
+    return s.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
+}
+
+std::string_view find_bytes(std::string_view hay, std::string_view needle) noexcept {
+#if defined(__GLIBC__)
+    const void* p = ::memmem(hay.data(), hay.size(), needle.data(), needle.size());
+    return p ? hay.substr(static_cast<std::size_t>(static_cast<const char*>(p) - hay.data())) : std::string_view{};
+#else
+    const auto pos = hay.find(needle);
+    return pos == std::string_view::npos ? std::string_view{} : hay.substr(pos);
+#endif
+}
+
+} // namespace
+
+bool end_line_collides(std::string_view body, std::string_view transaction_id) noexcept {
+    // Every end-line starts with seven hyphens; most bodies have none, and
+    // then no id can collide.
+    for (auto rest = find_bytes(body, hyphens); !rest.empty(); rest = find_bytes(rest.substr(1), hyphens)) {
+        const auto after = rest.substr(hyphens.size());
+        if (after.substr(0, transaction_id.size()) == transaction_id)
+            return true;
+    }
+    return false;
+}
+
+std::string choose_transaction_id(std::string_view body) {
+    for (;;) {
+        auto id = random_ident();
+        if (!end_line_collides(body, id))
+            return id;
+    }
+}
+
+std::error_code serialize(const Chunk& chunk, serialized_chunk& out) {
+    return serialize(chunk, chunk.data, out);
+}
+
+std::error_code serialize(const Chunk& chunk, std::string_view body, serialized_chunk& out) {
+    const auto bad = make_error_code(errc::invalid_argument);
+    const auto& tid = chunk.transaction_id;
+    if (!is_ident(tid, 64))
+        return bad;
+    const bool response = chunk.is_response();
+    if (response) {
+        if (chunk.code < 0 || chunk.code > 999 || chunk.has_body || !is_header_value(chunk.comment))
+            return bad;
+    } else {
+        for (unsigned char c : chunk.method)
+            if (!is_upper(c))
+                return bad;
+    }
+    if (!chunk.has_body && !body.empty())
+        return bad;
+    if (chunk.has_body && end_line_collides(body, tid))
+        return errc::end_line_in_body;
+
+    auto& head = out.head;
+    head.clear();
+    head += "MSRP ";
+    head += tid;
+    head += ' ';
+    if (response) {
+        const char code[3] = {static_cast<char>('0' + chunk.code / 100), static_cast<char>('0' + chunk.code / 10 % 10),
+                              static_cast<char>('0' + chunk.code % 10)};
+        head.append(code, 3);
+        if (!chunk.comment.empty()) {
+            head += ' ';
+            head += chunk.comment;
+        }
+    } else {
+        head += chunk.method;
+    }
+    head += "\r\n";
+    for (const auto& h : chunk.headers) {
+        if (!is_header_name(h.name) || !is_header_value(h.value))
+            return bad;
+        head += h.name;
+        head += ": ";
+        head += h.value;
+        head += "\r\n";
+    }
+    if (chunk.has_body)
+        head += "\r\n";
+    out.body = chunk.has_body ? body : std::string_view{};
+
+    char* t = out.tail.data();
+    std::size_t n = 0;
+    if (chunk.has_body) {
+        t[n++] = '\r';
+        t[n++] = '\n';
+    }
+    std::memcpy(t + n, hyphens.data(), hyphens.size());
+    n += hyphens.size();
+    std::memcpy(t + n, tid.data(), tid.size());
+    n += tid.size();
+    const char flag = chunk.contflag;
+    if (flag != '$' && flag != '+' && flag != '#')
+        return bad;
+    t[n++] = flag;
+    t[n++] = '\r';
+    t[n++] = '\n';
+    out.tail_len = n;
+    return {};
+}
+
+std::string serialized_chunk::to_string() const {
+    std::string s;
+    s.reserve(size());
+    for (auto b : buffers())
+        s += b;
+    return s;
+}
+
+std::string to_wire(const Chunk& chunk) {
+    serialized_chunk s;
+    if (auto ec = serialize(chunk, s))
+        throw std::system_error(ec, "msrp::to_wire");
+    return s.to_string();
+}
+
+} // namespace msrp

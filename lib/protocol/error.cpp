@@ -1,0 +1,101 @@
+#include <msrp/protocol/error.hpp>
+
+namespace msrp {
+namespace {
+
+class msrp_category final : public std::error_category {
+public:
+    const char* name() const noexcept override { return "msrp"; }
+
+    std::string message(int value) const override {
+        switch (static_cast<errc>(value)) {
+        case errc::bad_start_line: return "the start line is not 'MSRP <transaction-id> <method>' or 'MSRP <transaction-id> <code> [comment]'";
+        case errc::bad_transaction_id: return "the transaction id is not 4 to 32 letters, digits or '.-+%='";
+        case errc::bad_method: return "the method is not made of upper-case letters";
+        case errc::bad_status_code: return "the response status code is not three digits";
+        case errc::bare_lf: return "a line ends in LF without CR; MSRP lines end in CRLF";
+        case errc::bare_cr: return "a CR not followed by LF in the start line or headers";
+        case errc::nul_byte: return "a NUL octet in the start line or headers";
+        case errc::bad_header_line: return "a header line is not 'Name: value' (missing colon or space, bad name, control character or invalid UTF-8)";
+        case errc::line_too_long: return "a start or header line is longer than the parser's line limit";
+        case errc::header_block_too_large: return "the header section is larger than the parser's header block limit";
+        case errc::too_many_headers: return "the chunk has more header fields than the parser's limit";
+        case errc::missing_to_path: return "the chunk has no To-Path header";
+        case errc::missing_from_path: return "the chunk has no From-Path header";
+        case errc::header_order: return "To-Path and From-Path are not the first two header fields";
+        case errc::duplicate_header: return "a header field that may appear once appears twice";
+        case errc::bad_uri: return "an MSRP URI or path is malformed";
+        case errc::unsupported_transport: return "an MSRP URI names a transport other than tcp";
+        case errc::bad_byte_range: return "the Byte-Range header is malformed or inconsistent";
+        case errc::bad_message_id: return "the Message-ID is not 4 to 32 letters, digits or '.-+%='";
+        case errc::bad_header_value: return "a Success-Report, Failure-Report, Expires or Content-Type value is invalid";
+        case errc::bad_status_header: return "the Status header is not '<namespace> <code> [comment]'";
+        case errc::missing_content_type: return "the request has a body but no Content-Type";
+        case errc::content_type_not_last: return "Content-Type is not the last header field before the body";
+        case errc::content_type_without_body: return "the request has a Content-Type but no body";
+        case errc::response_with_body: return "the response carries a body";
+        case errc::missing_message_id: return "the SEND or REPORT request has no Message-ID";
+        case errc::missing_status: return "the REPORT request has no Status header";
+        case errc::report_with_report_header: return "the REPORT request carries Success-Report or Failure-Report";
+        case errc::body_too_large: return "the body is larger than the configured limit";
+        case errc::end_line_mismatch: return "the chunk ends with an end-line for another transaction id";
+        case errc::bad_continuation_flag: return "the end-line's continuation flag is not '$', '+' or '#' ('$' for responses)";
+        case errc::truncated: return "the input ended inside a chunk, before its end-line";
+        case errc::trailing_data: return "bytes follow the end-line of the chunk";
+        case errc::end_line_in_body: return "the body contains the end-line of the chunk's transaction id";
+        case errc::invalid_argument: return "the chunk or URI cannot be written as given";
+        }
+        return "unknown msrp error " + std::to_string(value);
+    }
+};
+
+} // namespace
+
+const std::error_category& error_category() noexcept {
+    static const msrp_category category;
+    return category;
+}
+
+int status_code_for(std::error_code ec) noexcept {
+    if (ec.category() != error_category())
+        return 0;
+    switch (static_cast<errc>(ec.value())) {
+    // Without a transaction id, or without the end of the chunk, there is
+    // nothing to answer: the connection has to go.
+    case errc::bad_start_line:
+    case errc::bad_transaction_id:
+    case errc::line_too_long:
+    case errc::header_block_too_large:
+    case errc::end_line_mismatch:
+    case errc::truncated:
+    case errc::trailing_data:
+    case errc::end_line_in_body:
+    case errc::invalid_argument:
+        return 0;
+    // RFC 4975 §7.1.3 / §10.4: 413 asks the sender to stop sending the message.
+    case errc::body_too_large:
+        return 413;
+    default:
+        // RFC 4975 §10.4: 400 for a request that is not syntactically valid.
+        return 400;
+    }
+}
+
+const char* status_comment(int status_code) noexcept {
+    switch (status_code) {
+    case 200: return "OK";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 408: return "Request Timeout";
+    case 413: return "Message Too Large";
+    case 415: return "Unsupported Media Type";
+    case 423: return "Interval Out-of-Bounds";
+    case 481: return "Session Does Not Exist";
+    case 501: return "Not Implemented";
+    case 506: return "Session Already Bound";
+    default: return "";
+    }
+}
+
+} // namespace msrp

@@ -1,0 +1,24 @@
+#pragma once
+// Value checks shared by the parser and the chunk model: header text,
+// Content-Type, Status. Internal header: not installed.
+
+#include <msrp/protocol/error.hpp>
+
+#include <cstddef>
+#include <string_view>
+
+namespace msrp::detail {
+
+/// utf8text = *(HTAB / %x20-7E / UTF8-NONASCII) (RFC 4975 §9). Returns the
+/// error for the first offending octet: nul_byte, bare_cr, or
+/// bad_header_line for other control characters and invalid UTF-8.
+errc check_utf8text(std::string_view s) noexcept;
+
+/// media-type = type "/" subtype *( ";" gen-param ), whitespace around ';'
+/// tolerated, parameter values as token or quoted-string.
+bool is_valid_content_type(std::string_view s) noexcept;
+
+/// Status = namespace SP status-code [SP comment] (RFC 4975 §9).
+bool parse_status_value(std::string_view s, int& ns, int& code, std::string_view& comment) noexcept;
+
+} // namespace msrp::detail

@@ -40,11 +40,15 @@ std::string_view find_bytes(std::string_view hay, std::string_view needle) noexc
 
 bool end_line_collides(std::string_view body, std::string_view transaction_id) noexcept {
     // Every end-line starts with seven hyphens; most bodies have none, and
-    // then no id can collide.
+    // then no id can collide. Where there are some, any "-------<tid><flag>"
+    // counts, even where no CRLF surrounds it: a lax receiver might take it.
     for (auto rest = find_bytes(body, hyphens); !rest.empty(); rest = find_bytes(rest.substr(1), hyphens)) {
         const auto after = rest.substr(hyphens.size());
-        if (after.substr(0, transaction_id.size()) == transaction_id)
-            return true;
+        if (after.size() > transaction_id.size() && after.substr(0, transaction_id.size()) == transaction_id) {
+            const char flag = after[transaction_id.size()];
+            if (flag == '$' || flag == '+' || flag == '#')
+                return true;
+        }
     }
     return false;
 }

@@ -42,8 +42,10 @@ std::error_code serialize(const Chunk& chunk, serialized_chunk& out);
 /// buffer, say); `chunk.data` is ignored.
 std::error_code serialize(const Chunk& chunk, std::string_view body, serialized_chunk& out);
 
-/// Whether `body` contains `-------<tid>` anywhere. A body without seven
-/// consecutive hyphens cannot collide with any id; that check is one scan.
+/// Whether `body` contains `-------<tid>` followed by a flag (`$`, `+`,
+/// `#`) anywhere, line start or not (RFC 4975 §7.1: the end-line must not
+/// occur in the body). A body without seven consecutive hyphens cannot
+/// collide with any id; that check is one scan.
 bool end_line_collides(std::string_view body, std::string_view transaction_id) noexcept;
 
 /// A fresh random transaction id (see `random_ident`) whose end-line does

@@ -3,6 +3,7 @@
 
 #include "ascii.hpp"
 #include "text_checks.hpp"
+#include "end_line_search.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -38,27 +39,46 @@ enum class known_header : std::uint8_t {
 };
 
 known_header classify(std::string_view name) noexcept {
+    // One comparison at most: the length and first letter pick the candidate.
     struct entry {
         std::string_view name;
         known_header id;
     };
-    static constexpr entry table[] = {
-        {"To-Path", known_header::to_path},
-        {"From-Path", known_header::from_path},
-        {"Message-ID", known_header::message_id},
-        {"Byte-Range", known_header::byte_range},
-        {"Success-Report", known_header::success_report},
-        {"Failure-Report", known_header::failure_report},
-        {"Status", known_header::status},
-        {"Content-Type", known_header::content_type},
-        {"Use-Path", known_header::use_path},
-        {"Expires", known_header::expires},
-        {"Min-Expires", known_header::min_expires},
-        {"Max-Expires", known_header::max_expires},
-    };
-    for (const auto& e : table)
-        if (e.name.size() == name.size() && iequals(e.name, name))
-            return e.id;
+    auto match = [&](entry e) { return iequals(e.name, name) ? e.id : known_header::other; };
+    switch (name.size()) {
+    case 6:
+        return match({"Status", known_header::status});
+    case 7:
+        switch (to_lower(static_cast<unsigned char>(name[0]))) {
+        case 't': return match({"To-Path", known_header::to_path});
+        case 'e': return match({"Expires", known_header::expires});
+        }
+        return known_header::other;
+    case 8:
+        return match({"Use-Path", known_header::use_path});
+    case 9:
+        return match({"From-Path", known_header::from_path});
+    case 10:
+        switch (to_lower(static_cast<unsigned char>(name[0]))) {
+        case 'm': return match({"Message-ID", known_header::message_id});
+        case 'b': return match({"Byte-Range", known_header::byte_range});
+        }
+        return known_header::other;
+    case 11:
+        switch (to_lower(static_cast<unsigned char>(name[1]))) {
+        case 'i': return match({"Min-Expires", known_header::min_expires});
+        case 'a': return match({"Max-Expires", known_header::max_expires});
+        }
+        return known_header::other;
+    case 12:
+        return match({"Content-Type", known_header::content_type});
+    case 14:
+        switch (to_lower(static_cast<unsigned char>(name[0]))) {
+        case 's': return match({"Success-Report", known_header::success_report});
+        case 'f': return match({"Failure-Report", known_header::failure_report});
+        }
+        return known_header::other;
+    }
     return known_header::other;
 }
 
@@ -120,6 +140,12 @@ parse_result chunk_parser::parse(std::string_view input) {
 
 parse_result chunk_parser::parse_head(std::string_view input) {
     const auto& limits = options_.limits;
+    if (input.size() < scanned_) {
+        // The caller dropped bytes it had not been told to drop; nothing of
+        // the head was consumed, so read it again from the start.
+        state_ = state::start_line;
+        scanned_ = line_begin_ = 0;
+    }
     // Reject what is not MSRP as soon as it shows, without waiting for a
     // line end (a peer speaking another protocol may never send one).
     if (state_ == state::start_line && scanned_ < start_prefix.size()) {
@@ -128,26 +154,56 @@ parse_result chunk_parser::parse_head(std::string_view input) {
             return fail(errc::bad_start_line);
     }
     for (;;) {
-        const void* nl = scanned_ < input.size()
-                             ? std::memchr(input.data() + scanned_, '\n', input.size() - scanned_)
-                             : nullptr;
-        if (!nl) {
-            scanned_ = input.size();
-            // The line may still get its CR, hence the + 1.
-            if (input.size() - line_begin_ > limits.max_line_bytes + 1)
-                return fail(errc::line_too_long);
-            if (input.size() > limits.max_header_block_bytes)
-                return fail(errc::header_block_too_large);
+        // One pass over the head: find the next octet that is not printable
+        // ASCII; line ends, tabs and UTF-8 are among them, and so is every
+        // octet the ABNF forbids here.
+        const std::size_t p = first_special_octet(input, scanned_);
+        // The limits first: whichever was crossed at the smaller offset,
+        // as a caller feeding less would have met it, so that the error does
+        // not depend on how the input was split.
+        const auto line_limit_at = line_begin_ + limits.max_line_bytes + 2;
+        const auto block_limit_at = limits.max_header_block_bytes + 1;
+        if (p >= line_limit_at && (p < block_limit_at || line_limit_at <= block_limit_at))
+            return fail(errc::line_too_long);
+        if (p >= block_limit_at)
+            return fail(errc::header_block_too_large);
+        if (p == input.size()) {
+            scanned_ = p;
             return {};
         }
-        const auto pos = static_cast<std::size_t>(static_cast<const char*>(nl) - input.data());
-        if (pos == line_begin_ || input[pos - 1] != '\r')
+        const auto c = static_cast<unsigned char>(input[p]);
+        const bool in_start_line = state_ == state::start_line;
+        if (c == '\t') {
+            scanned_ = p + 1;
+            continue;
+        }
+        if (c >= 0x80) {
+            const auto n = utf8_sequence_length(input.substr(p));
+            if (n == 0)
+                return fail(in_start_line ? errc::bad_start_line : errc::bad_header_line);
+            if (n == std::string_view::npos) { // cut short: wait for the rest
+                scanned_ = p;
+                return {};
+            }
+            scanned_ = p + n;
+            continue;
+        }
+        if (c == '\n')
             return fail(errc::bare_lf);
-        const auto line = input.substr(line_begin_, pos - 1 - line_begin_);
-        if (line.size() > limits.max_line_bytes)
-            return fail(errc::line_too_long);
+        if (c == 0)
+            return fail(errc::nul_byte);
+        if (c != '\r')
+            return fail(in_start_line ? errc::bad_start_line : errc::bad_header_line);
+        if (p + 1 == input.size()) {
+            scanned_ = p;
+            return {};
+        }
+        if (input[p + 1] != '\n')
+            return fail(errc::bare_cr);
+        const auto pos = p + 1; // the LF
         if (pos + 1 > limits.max_header_block_bytes)
             return fail(errc::header_block_too_large);
+        const auto line = input.substr(line_begin_, p - line_begin_);
         const auto line_begin = line_begin_;
         scanned_ = line_begin_ = pos + 1;
 
@@ -211,8 +267,6 @@ std::error_code chunk_parser::parse_start_line(std::string_view line) {
     is_response_ = false;
     method_len_ = comment_len_ = 0;
 
-    if (const auto e = check_utf8text(line); e != errc{})
-        return e == errc::bad_header_line ? make_error_code(errc::bad_start_line) : make_error_code(e);
     // req-start = pMSRP SP transact-id SP method CRLF
     // resp-start = pMSRP SP transact-id SP status-code [SP comment] CRLF
     auto rest = line.substr(start_prefix.size());
@@ -261,23 +315,21 @@ std::error_code chunk_parser::parse_start_line(std::string_view line) {
 std::error_code chunk_parser::parse_header_line(std::string_view input, std::size_t begin,
                                                 std::size_t end) {
     const auto line = input.substr(begin, end - begin);
-    if (const auto e = check_utf8text(line); e != errc{})
-        return e;
     // header = hname ":" SP hval ; hname = ALPHA *token-char
     const auto colon = line.find(':');
     if (colon == std::string_view::npos || colon == 0 ||
         !is_alpha(static_cast<unsigned char>(line[0])))
         return errc::bad_header_line;
-    for (std::size_t i = 1; i < colon; ++i)
-        if (!is_token_char(static_cast<unsigned char>(line[i])))
-            return errc::bad_header_line;
+    if (!all_of_class(line.substr(1, colon - 1), cc_token))
+        return errc::bad_header_line;
     if (colon + 1 >= line.size() || line[colon + 1] != ' ')
         return errc::bad_header_line;
     if (header_offsets_.size() >= options_.limits.max_header_count)
         return errc::too_many_headers;
     header_offsets_.push_back({static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(colon),
                                static_cast<std::uint32_t>(begin + colon + 2),
-                               static_cast<std::uint32_t>(line.size() - colon - 2)});
+                               static_cast<std::uint32_t>(line.size() - colon - 2),
+                               static_cast<std::uint8_t>(classify(line.substr(0, colon)))});
     return {};
 }
 
@@ -298,15 +350,15 @@ std::error_code chunk_parser::check_head(std::string_view input) {
     bool duplicate = false;
     std::string_view value_of[16];
     known_header last = known_header::other;
-    for (const auto& h : header_views_) {
-        last = classify(h.name);
+    for (std::size_t i = 0; i < header_offsets_.size(); ++i) {
+        last = static_cast<known_header>(header_offsets_[i].known);
         if (last == known_header::other)
             continue;
         const auto bit = 1u << static_cast<unsigned>(last);
         if (seen & bit)
             duplicate = true;
         else
-            value_of[static_cast<unsigned>(last)] = h.value;
+            value_of[static_cast<unsigned>(last)] = header_views_[i].value;
         seen |= bit;
     }
     auto has = [&](known_header k) { return (seen & (1u << static_cast<unsigned>(k))) != 0; };
@@ -318,8 +370,8 @@ std::error_code chunk_parser::check_head(std::string_view input) {
     if (!has(known_header::from_path))
         return errc::missing_from_path;
     if (options_.require_path_order &&
-        (classify(header_views_[0].name) != known_header::to_path ||
-         classify(header_views_[1].name) != known_header::from_path))
+        (static_cast<known_header>(header_offsets_[0].known) != known_header::to_path ||
+         static_cast<known_header>(header_offsets_[1].known) != known_header::from_path))
         return errc::header_order;
     if (duplicate)
         return errc::duplicate_header;
@@ -411,10 +463,9 @@ parse_result chunk_parser::parse_body(std::string_view input) {
     bool at_end_line = false;
 
     while (i < n) {
-        const void* cr = std::memchr(data + i, '\r', n - i);
-        if (!cr)
+        i = find_end_line_candidate(input, i);
+        if (i == n)
             break;
-        i = static_cast<std::size_t>(static_cast<const char*>(cr) - data);
         const std::size_t avail = n - i;
         const std::size_t fixed = std::min(avail, end_line_prefix.size());
         if (std::memcmp(data + i, end_line_prefix.data(), fixed) != 0) {
@@ -488,8 +539,13 @@ parse_result chunk_parser::parse_body(std::string_view input) {
     if (piece > 0) {
         const std::uint64_t limit = is_send_ ? limits.max_body_bytes
                                              : std::min(limits.max_body_bytes, limits.max_non_send_body_bytes);
-        if (body_bytes_ + piece > limit)
-            return fail(errc::body_too_large);
+        if (body_bytes_ + piece > limit) {
+            // Hand out the octets up to the limit first, however the input
+            // was split, then fail on the first one beyond it.
+            if (body_bytes_ == limit)
+                return fail(errc::body_too_large);
+            piece = static_cast<std::size_t>(limit - body_bytes_);
+        }
         body_bytes_ += piece;
         parse_result r;
         r.event = parse_event::body;

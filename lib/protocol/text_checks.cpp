@@ -2,56 +2,91 @@
 
 #include "ascii.hpp"
 
+#include <bit>
+#include <cstdint>
+#include <cstring>
+
 namespace msrp::detail {
 
-errc check_utf8text(std::string_view s) noexcept {
+namespace {
+
+// The high bit of each octet of `x` that is a control character, DEL or
+// non-ASCII. Bits above the lowest set one may be false positives (a borrow
+// runs upwards); the lowest one is always right.
+std::uint64_t special_octets(std::uint64_t x) noexcept {
+    constexpr std::uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    const std::uint64_t below_space = (x - 0x20 * ones) & ~x & highs;
+    const std::uint64_t y = x ^ (0x7f * ones);
+    const std::uint64_t is_del = (y - ones) & ~y & highs;
+    return (x & highs) | below_space | is_del;
+}
+
+bool is_special(unsigned char c) noexcept { return c < 0x20 || c >= 0x7f; }
+
+} // namespace
+
+std::size_t first_special_octet(std::string_view s, std::size_t from) noexcept {
+    std::size_t i = from;
+    if constexpr (std::endian::native == std::endian::little) {
+        for (; i + 8 <= s.size(); i += 8) {
+            std::uint64_t x;
+            std::memcpy(&x, s.data() + i, 8);
+            if (const auto m = special_octets(x))
+                return i + static_cast<std::size_t>(std::countr_zero(m)) / 8;
+        }
+    }
+    for (; i < s.size(); ++i)
+        if (is_special(static_cast<unsigned char>(s[i])))
+            return i;
+    return s.size();
+}
+
+std::size_t utf8_sequence_length(std::string_view s) noexcept {
     const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-    const auto* const end = p + s.size();
-    while (p < end) {
-        const unsigned char c = *p;
-        if (c >= 0x20 && c < 0x7f) {
-            ++p;
-            continue;
-        }
-        if (c < 0x80) {
-            if (c == '\t') {
-                ++p;
-                continue;
-            }
-            if (c == 0)
-                return errc::nul_byte;
-            if (c == '\r')
-                return errc::bare_cr;
-            return errc::bad_header_line;
-        }
-        // UTF-8 (RFC 3629): no overlong forms, no surrogates, at most U+10FFFF.
-        std::size_t len;
-        unsigned char lo = 0x80, hi = 0xbf;
-        if (c >= 0xc2 && c <= 0xdf) {
-            len = 2;
-        } else if (c >= 0xe0 && c <= 0xef) {
-            len = 3;
-            if (c == 0xe0)
-                lo = 0xa0;
-            else if (c == 0xed)
-                hi = 0x9f;
-        } else if (c >= 0xf0 && c <= 0xf4) {
-            len = 4;
-            if (c == 0xf0)
-                lo = 0x90;
-            else if (c == 0xf4)
-                hi = 0x8f;
-        } else {
-            return errc::bad_header_line;
-        }
-        if (static_cast<std::size_t>(end - p) < len)
-            return errc::bad_header_line;
-        if (p[1] < lo || p[1] > hi)
-            return errc::bad_header_line;
-        for (std::size_t k = 2; k < len; ++k)
-            if (p[k] < 0x80 || p[k] > 0xbf)
+    const unsigned char c = p[0];
+    std::size_t len;
+    unsigned char lo = 0x80, hi = 0xbf;
+    if (c >= 0xc2 && c <= 0xdf) {
+        len = 2;
+    } else if (c >= 0xe0 && c <= 0xef) {
+        len = 3;
+        if (c == 0xe0)
+            lo = 0xa0;
+        else if (c == 0xed)
+            hi = 0x9f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        len = 4;
+        if (c == 0xf0)
+            lo = 0x90;
+        else if (c == 0xf4)
+            hi = 0x8f;
+    } else {
+        return 0;
+    }
+    // Judge what is there; only a valid prefix may wait for more.
+    for (std::size_t k = 1; k < len; ++k) {
+        if (k >= s.size())
+            return std::string_view::npos;
+        const unsigned char min = k == 1 ? lo : 0x80, max = k == 1 ? hi : 0xbf;
+        if (p[k] < min || p[k] > max)
+            return 0;
+    }
+    return len;
+}
+
+errc check_utf8text(std::string_view s) noexcept {
+    for (std::size_t i = first_special_octet(s, 0); i < s.size(); i = first_special_octet(s, i)) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c >= 0x80) {
+            const auto n = utf8_sequence_length(s.substr(i));
+            if (n == 0 || n == std::string_view::npos)
                 return errc::bad_header_line;
-        p += len;
+            i += n;
+        } else if (c == '\t') {
+            ++i;
+        } else {
+            return c == 0 ? errc::nul_byte : c == '\r' ? errc::bare_cr : errc::bad_header_line;
+        }
     }
     return errc{};
 }

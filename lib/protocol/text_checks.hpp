@@ -14,6 +14,15 @@ namespace msrp::detail {
 /// bad_header_line for other control characters and invalid UTF-8.
 errc check_utf8text(std::string_view s) noexcept;
 
+/// The offset of the first octet at or after `from` that is a control
+/// character, DEL or non-ASCII; `s.size()` when there is none.
+std::size_t first_special_octet(std::string_view s, std::size_t from) noexcept;
+
+/// The length (2..4) of the valid UTF-8 sequence at the start of `s`
+/// (RFC 3629: no overlong forms, no surrogates, at most U+10FFFF); 0 when
+/// it is invalid; `npos` when `s` ends before the sequence could be judged.
+std::size_t utf8_sequence_length(std::string_view s) noexcept;
+
 /// media-type = type "/" subtype *( ";" gen-param ), whitespace around ';'
 /// tolerated, parameter values as token or quoted-string.
 bool is_valid_content_type(std::string_view s) noexcept;

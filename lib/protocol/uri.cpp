@@ -12,14 +12,7 @@ namespace {
 
 using namespace detail;
 
-constexpr bool is_unreserved(unsigned char c) noexcept {
-    return is_alnum(c) || c == '-' || c == '.' || c == '_' || c == '~';
-}
-// sub-delims without ';' (it ends the authority in an MSRP URI).
-constexpr bool is_sub_delim(unsigned char c) noexcept {
-    return c == '!' || c == '$' || c == '&' || c == '\'' || c == '(' || c == ')' || c == '*' ||
-           c == '+' || c == ',' || c == '=';
-}
+constexpr bool is_unreserved(unsigned char c) noexcept { return has_class(c, cc_unreserved); }
 
 // reg-name / userinfo: *( unreserved / pct-encoded / sub-delims ). RFC 4975
 // has no password, so ':' is not allowed in userinfo.
@@ -28,13 +21,11 @@ bool is_reg_name(std::string_view s, bool allow_empty) noexcept {
         return allow_empty;
     for (std::size_t i = 0; i < s.size(); ++i) {
         const auto c = static_cast<unsigned char>(s[i]);
-        if (c == '%') {
-            if (i + 2 >= s.size() || !is_hex(s[i + 1]) || !is_hex(s[i + 2]))
-                return false;
-            i += 2;
-        } else if (!is_unreserved(c) && !is_sub_delim(c)) {
+        if (has_class(c, cc_unreserved | cc_sub_delim))
+            continue;
+        if (c != '%' || i + 2 >= s.size() || !is_hex(s[i + 1]) || !is_hex(s[i + 2]))
             return false;
-        }
+        i += 2;
     }
     return true;
 }
@@ -170,21 +161,22 @@ bool hosts_equal(std::string_view a, bool a_v6, std::string_view b, bool b_v6) n
 std::error_code parse_uri_view(std::string_view text, uri_view& out) noexcept {
     const auto bad = make_error_code(errc::bad_uri);
     out = uri_view{};
-    const auto sep = text.find("://");
-    if (sep == std::string_view::npos)
-        return bad;
-    const auto scheme = text.substr(0, sep);
-    if (iequals(scheme, "msrp"))
-        out.use_tls = false;
-    else if (iequals(scheme, "msrps"))
+    std::size_t sep;
+    if (text.size() > 7 && iequals(text.substr(0, 7), "msrp://")) {
+        sep = 4;
+    } else if (text.size() > 8 && iequals(text.substr(0, 8), "msrps://")) {
+        sep = 5;
         out.use_tls = true;
-    else
+    } else {
         return bad;
+    }
     auto rest = text.substr(sep + 3);
 
     // authority ends at '/' (session-id) or ';' (transport).
-    const auto auth_end = rest.find_first_of("/;");
-    if (auth_end == std::string_view::npos)
+    std::size_t auth_end = 0;
+    while (auth_end < rest.size() && rest[auth_end] != '/' && rest[auth_end] != ';')
+        ++auth_end;
+    if (auth_end == rest.size())
         return bad; // RFC 4975 §9: the transport is mandatory
     auto authority = rest.substr(0, auth_end);
     rest.remove_prefix(auth_end);

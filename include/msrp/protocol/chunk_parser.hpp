@@ -60,9 +60,10 @@ struct header_view {
 };
 
 /// The start line and headers of the chunk being parsed, checked against
-/// RFC 4975 §9 and RFC 4976 §7. All views point into the buffer passed to
+/// RFC 4975 §9 and RFC 4976 §7. The views point into the buffer passed to
 /// the `parse()` call that returned `parse_event::head`, and stay valid as
-/// long as the caller keeps those bytes where they were.
+/// long as the caller keeps those bytes where they were; `transaction_id`
+/// views the parser's own copy, valid until the next chunk starts.
 struct chunk_head {
     std::string_view transaction_id;
     std::string_view method;     ///< empty for a response
@@ -153,6 +154,7 @@ private:
 
     struct header_offsets {
         std::uint32_t name_begin, name_len, value_begin, value_len;
+        std::uint8_t known; ///< which field with a rule of its own, if any
     };
 
     parser_options options_;

@@ -1,0 +1,167 @@
+#!/usr/bin/env python3
+"""Regenerates the seed corpora in fuzz/corpus/<target>/ from the test vectors.
+
+Usage: python3 fuzz/make_corpus.py [--vectors DIR]
+(default DIR: ../shared/vectors next to the repository root). Standard library only.
+
+Each fuzz/corpus/<target>/ directory is deleted and rewritten, so add seeds by
+changing this script, not by hand. Files over MAX_SEED_BYTES are skipped
+(invalid/inv31, 70 KB).
+
+  roundtrip_fuzz     every *.msrp vector (main, invalid/, valid-edge/) as is.
+  chunk_parser_fuzz  the same vectors, each behind an 8-byte configuration
+                     prefix (options and split points, see chunk_parser_fuzz.cpp);
+                     the prefixes cycle through PRESETS; plus a few
+                     small-limit variants and multi-chunk streams.
+  uri_fuzz           every distinct To-Path / From-Path / Use-Path header value
+                     of the *.msrp vectors and every SDP a=path value, one per file.
+"""
+
+import argparse
+import pathlib
+import shutil
+import sys
+
+MAX_SEED_BYTES = 20 * 1024
+FUZZ_DIR = pathlib.Path(__file__).resolve().parent
+DEFAULT_VECTORS = FUZZ_DIR.parent.parent / "shared" / "vectors"
+SUBDIRS = ["", "invalid", "valid-edge"]
+
+
+def prefix(flags=0, piece=0, seed=0, limits=(0, 0, 0, 0)):
+    """The 8 configuration bytes read by chunk_parser_fuzz.cpp (decode_config).
+
+    flags: bit 0 = require_path_order off, bit 1 = accept_any_transport,
+    bit 2 = small limits from `limits`, bits 4..5 = split mode
+    (0 random pieces, 1 fixed pieces, 2 byte by byte, 3 two pieces).
+    piece: max piece size - 1; seed: 16-bit seed of the split points.
+    """
+    return bytes([flags, piece, seed & 0xFF, (seed >> 8) & 0xFF, *limits])
+
+
+RANDOM, FIXED, BYTE_BY_BYTE, TWO_PIECES = (m << 4 for m in range(4))
+LENIENT = 0x01 | 0x02
+SMALL_LIMITS = 0x04
+
+# (suffix, prefix builder taking the vector's index)
+PRESETS = [
+    ("random16", lambda i: prefix(RANDOM, piece=15, seed=i)),
+    ("bytewise", lambda i: prefix(BYTE_BY_BYTE)),
+    ("lenient-fixed7", lambda i: prefix(FIXED | LENIENT, piece=6)),
+    ("two-pieces", lambda i: prefix(TWO_PIECES, seed=i)),
+]
+
+# Small limits for the baseline vector: (name, limit bytes 4..7).
+SMALL_LIMIT_VARIANTS = [
+    # line 88, head 256, 16 headers, tid 34, non-SEND body 960, body 1536
+    ("limits-roomy", (40, 30, 0x6F, 0x3F)),
+    # line 48, head 96, 4 headers, tid 9, no body at all
+    ("limits-tight", (20, 10, 0x13, 0x00)),
+]
+
+
+def msrp_vectors(vectors):
+    out = []
+    for sub in SUBDIRS:
+        for path in sorted((vectors / sub).glob("*.msrp")):
+            if path.stat().st_size > MAX_SEED_BYTES:
+                print(f"skip {path.relative_to(vectors)} ({path.stat().st_size} bytes)",
+                      file=sys.stderr)
+                continue
+            out.append(path)
+    return out
+
+
+def head_lines(data):
+    """Header lines of one chunk (up to the empty line or the end-line)."""
+    lines = data.split(b"\n")
+    for line in lines[1:]:
+        line = line.rstrip(b"\r")
+        if not line or line.startswith(b"-------"):
+            break
+        yield line
+
+
+def path_values(vectors, msrp_files):
+    """(name, value) for every distinct path value, in file order."""
+    seen = set()
+    out = []
+
+    def add(name, value):
+        value = value.strip(b"\r\n")
+        if value and value not in seen:
+            seen.add(value)
+            out.append((name, value))
+
+    for path in msrp_files:
+        for line in head_lines(path.read_bytes()):
+            name, colon, value = line.partition(b":")
+            field = name.strip().lower()
+            if colon and field in (b"to-path", b"from-path", b"use-path"):
+                add(f"{path.stem}-{field.decode()}", value.lstrip(b" "))
+    for sub in SUBDIRS:
+        for path in sorted((vectors / sub).glob("*.sdp")):
+            for n, line in enumerate(path.read_bytes().split(b"\n")):
+                if line.startswith(b"a=path:"):
+                    add(f"{path.stem}-a-path-{n}", line[len(b"a=path:"):])
+    return out
+
+
+def reset_dir(path):
+    if path.exists():
+        shutil.rmtree(path)
+    path.mkdir(parents=True)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--vectors", type=pathlib.Path, default=DEFAULT_VECTORS)
+    parser.add_argument("--out", type=pathlib.Path, default=FUZZ_DIR / "corpus")
+    args = parser.parse_args()
+    vectors = args.vectors.resolve()
+    if not (vectors / "INDEX.json").is_file():
+        sys.exit(f"no test vectors in {vectors} (use --vectors)")
+
+    msrp_files = msrp_vectors(vectors)
+
+    roundtrip = args.out / "roundtrip_fuzz"
+    reset_dir(roundtrip)
+    for path in msrp_files:
+        shutil.copyfile(path, roundtrip / path.name)
+
+    parser_dir = args.out / "chunk_parser_fuzz"
+    reset_dir(parser_dir)
+    for i, path in enumerate(msrp_files):
+        suffix, build = PRESETS[i % len(PRESETS)]
+        (parser_dir / f"{path.stem}.{suffix}").write_bytes(build(i) + path.read_bytes())
+    baseline = (vectors / "valid-edge" / "edge01-baseline-send.msrp").read_bytes()
+    for name, limits in SMALL_LIMIT_VARIANTS:
+        (parser_dir / f"edge01-baseline-send.{name}").write_bytes(
+            prefix(RANDOM | SMALL_LIMITS, piece=31, seed=7, limits=limits) + baseline)
+    # Several chunks in one stream, as on a connection. Only vectors a strict
+    # parser accepts, so the stream is not cut short by the first one.
+    streams = {
+        "stream-rfc4975-rfc4976": [p for p in msrp_files
+                                   if p.parent == vectors and p.name.startswith(("rfc4975-s4", "rfc4975-s11.1", "rfc4976-s3"))],
+        "stream-valid-edge": [p for p in msrp_files if p.parent.name == "valid-edge"],
+    }
+    for name, parts in streams.items():
+        data = b"".join(p.read_bytes() for p in parts)
+        if len(data) > MAX_SEED_BYTES:
+            sys.exit(f"{name} is {len(data)} bytes, over {MAX_SEED_BYTES}")
+        (parser_dir / f"{name}.random64").write_bytes(prefix(RANDOM | LENIENT, piece=63, seed=1) + data)
+
+    uri_dir = args.out / "uri_fuzz"
+    reset_dir(uri_dir)
+    values = path_values(vectors, msrp_files)
+    for name, value in values:
+        (uri_dir / name).write_bytes(value)
+
+    for d in (roundtrip, parser_dir, uri_dir):
+        files = list(d.iterdir())
+        print(f"{d.relative_to(args.out.parent) if d.is_relative_to(args.out.parent) else d}: "
+              f"{len(files)} files, {sum(f.stat().st_size for f in files)} bytes")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Fails when the sans-IO core (lib/protocol, include/msrp/protocol) includes
+# Asio or OpenSSL. Usage: check_no_asio.sh <source root>
+set -euo pipefail
+root=${1:-$(dirname "$0")/..}
+pattern='^[[:space:]]*#[[:space:]]*include[[:space:]]*[<"](asio|openssl)'
+status=0
+for dir in lib/protocol include/msrp/protocol; do
+    if [[ ! -d $root/$dir ]]; then
+        echo "missing directory: $root/$dir" >&2
+        status=1
+        continue
+    fi
+    matches=$(find "$root/$dir" -type f -exec grep -nHE "$pattern" {} + || true)
+    if [[ -n $matches ]]; then
+        printf '%s\n' "$matches"
+        status=1
+    fi
+done
+if [[ $status -ne 0 ]]; then
+    echo "FAIL: the protocol core must not include Asio or OpenSSL (STYLE.md §2)" >&2
+else
+    echo "OK: lib/protocol and include/msrp/protocol include neither Asio nor OpenSSL"
+fi
+exit $status

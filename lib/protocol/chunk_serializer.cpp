@@ -2,6 +2,7 @@
 #include <msrp/protocol/random_ident.hpp>
 
 #include "ascii.hpp"
+#include "text_checks.hpp"
 
 #include <cstring>
 
@@ -21,9 +22,9 @@ bool is_header_name(std::string_view s) noexcept {
     return true;
 }
 
-// A value must not break the line structure; the rest is the caller's.
+// utf8text (RFC 4975 §9): what is written here must parse again.
 bool is_header_value(std::string_view s) noexcept {
-    return s.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
+    return check_utf8text(s) == errc{};
 }
 
 std::string_view find_bytes(std::string_view hay, std::string_view needle) noexcept {

@@ -34,7 +34,8 @@ struct serialized_chunk {
 
 /// Serializes `chunk`. The head goes into `out.head` (its capacity is
 /// reused); the body is not copied. Errors: `errc::invalid_argument` (no
-/// transaction id, or a header name/value that would break the framing),
+/// transaction id, a header name that is not a token, a header value or
+/// comment that is not UTF-8 text without control characters but tab),
 /// `errc::end_line_in_body` (the body holds this transaction's end-line;
 /// choose another id, see `choose_transaction_id`).
 std::error_code serialize(const Chunk& chunk, serialized_chunk& out);

@@ -44,6 +44,10 @@ public:
         case errc::trailing_data: return "bytes follow the end-line of the chunk";
         case errc::end_line_in_body: return "the body contains the end-line of the chunk's transaction id";
         case errc::invalid_argument: return "the chunk or URI cannot be written as given";
+        case errc::session_mismatch: return "the chunk's To-Path or From-Path does not belong to this session";
+        case errc::bind_failed: return "the peer refused to bind the connection to the session";
+        case errc::bind_timeout: return "the connection was not bound to the session in time";
+        case errc::not_supported: return "the operation is not supported here";
         }
         return "unknown msrp error " + std::to_string(value);
     }
@@ -71,7 +75,12 @@ int status_code_for(std::error_code ec) noexcept {
     case errc::trailing_data:
     case errc::end_line_in_body:
     case errc::invalid_argument:
+    case errc::bind_failed:
+    case errc::bind_timeout:
+    case errc::not_supported:
         return 0;
+    case errc::session_mismatch:
+        return 481;
     // RFC 4975 §7.1.3 / §10.4: 413 asks the sender to stop sending the message.
     case errc::body_too_large:
         return 413;

@@ -1,4 +1,5 @@
 #include <msrp/protocol/chunk_serializer.hpp>
+#include <msrp/protocol/error.hpp>
 #include <msrp/protocol/make_chunk.hpp>
 #include <msrp/protocol/random_ident.hpp>
 
@@ -38,6 +39,19 @@ Chunk make_chunk(const Path& to_path, const Path& from_path, const make_chunk_pa
         c.set_content_type("text/plain");
     c.data = p.data;
     return c;
+}
+
+Chunk make_response(const Chunk& request, int code, const URI& local, std::string comment) {
+    Chunk r;
+    r.transaction_id = request.transaction_id;
+    r.code = code;
+    r.comment = comment.empty() ? std::string(status_comment(code)) : std::move(comment);
+    Path to;
+    if (auto from = request.from_path(); from && !from->empty())
+        to.push_back(from->front());
+    r.set_to_path(to);
+    r.set_from_path(Path{local});
+    return r;
 }
 
 } // namespace msrp

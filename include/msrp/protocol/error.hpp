@@ -50,6 +50,11 @@ enum class errc {
     // Building chunks.
     end_line_in_body,         ///< the body contains the end-line of the chosen transaction id
     invalid_argument,         ///< a chunk or URI given by the application cannot be serialized as is
+    // Sessions and connections.
+    session_mismatch,         ///< To-Path/From-Path do not belong to this session (answer 481)
+    bind_failed,              ///< the peer answered the binding SEND with an error status
+    bind_timeout,             ///< no binding within the configured time (the seed's MSRPBindSessionTimeout)
+    not_supported,            ///< the operation needs a feature this build or class does not have
 };
 
 /// The category of `errc`, named "msrp".

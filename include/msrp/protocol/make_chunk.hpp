@@ -34,4 +34,10 @@ struct make_chunk_params {
 /// carries data, a Content-Type. Responses get neither.
 Chunk make_chunk(const Path& to_path, const Path& from_path, const make_chunk_params& params = {});
 
+/// The response to `request` (RFC 4975 §7.2; hop by hop, RFC 4976 §6):
+/// the request's transaction id, To-Path = the first URI of the request's
+/// From-Path (the previous hop), From-Path = `local`, and `comment`
+/// defaulting to the usual reason phrase of `code`.
+Chunk make_response(const Chunk& request, int code, const URI& local, std::string comment = {});
+
 } // namespace msrp

@@ -1,0 +1,145 @@
+#pragma once
+/// \file
+/// `MSRPTransport`: one bound MSRP connection (TCP or TLS) with a read
+/// buffer feeding the streaming parser. Named after the seed's
+/// `transport.MSRPTransport`.
+///
+/// Error convention (the whole library): every operation that can fail
+/// comes in two forms, as Asio's synchronous functions do. The form without
+/// `std::error_code&` throws `std::system_error`; the form with it reports
+/// through it and never throws for expected failures.
+
+#include <msrp/protocol/chunk.hpp>
+#include <msrp/protocol/chunk_parser.hpp>
+#include <msrp/protocol/make_chunk.hpp>
+#include <msrp/transport/traffic_log.hpp>
+
+#include <asio/any_io_executor.hpp>
+#include <asio/awaitable.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+namespace msrp {
+
+namespace detail {
+class byte_stream;
+}
+
+/// What a transport may use and how much.
+struct transport_options {
+    /// Bytes read from the socket at once; also the most a read buffer
+    /// grows to beyond one chunk head (parser_limits::max_header_block_bytes).
+    std::size_t read_buffer_bytes = 64 * 1024;
+    parser_options parser;
+    /// Largest body `read_chunk()` assembles in memory; a bigger chunk
+    /// is an error unless it is read in segments (`read_chunk(size)`).
+    std::uint64_t max_chunk_body_bytes = 16u << 20;
+    /// Null: no logging, and no cost on the data path.
+    std::shared_ptr<Logger> logger;
+};
+
+/// A chunk as `read_chunk` returns it. For a segment of a chunk (see
+/// `read_chunk(size)`), `segment` counts from 1; 0 for a whole chunk.
+struct IncomingChunk : Chunk {
+    int segment = 0;
+    /// The request was already answered while the connection was being
+    /// bound (its 200 is on the wire); do not answer it again.
+    bool answered = false;
+};
+
+/// One connection between two MSRP endpoints, already bound: the paths are
+/// known. Built by connectors and acceptors (`ConnectorDirect`, ...); used
+/// by sessions. Not thread-safe: use it from its executor only.
+///
+/// At most one `read_chunk` and one `write` may be outstanding at a time;
+/// two writes never interleave their bytes because each write completes
+/// before the next starts (sessions queue them).
+class MSRPTransport {
+public:
+    MSRPTransport(std::unique_ptr<detail::byte_stream> stream, URI local_uri, Path full_local_path,
+                  Path full_remote_path, transport_options options = {});
+    ~MSRPTransport();
+    MSRPTransport(const MSRPTransport&) = delete;
+    MSRPTransport& operator=(const MSRPTransport&) = delete;
+
+    asio::any_io_executor get_executor() const;
+
+    const URI& local_uri() const noexcept { return local_uri_; }
+    /// This side's path as the peer sees it (relays first, `local_uri` last).
+    const Path& full_local_path() const noexcept { return full_local_path_; }
+    /// The peer's path (its relays first, its URI last): the To-Path of every chunk sent.
+    const Path& full_remote_path() const noexcept { return full_remote_path_; }
+    const connection_info& connection() const noexcept;
+
+    /// The seed's `make_chunk`: To-Path = full remote path, From-Path =
+    /// local URI (RFC 4976 §6: relays add themselves on the way).
+    Chunk make_chunk(const make_chunk_params& params = {}) const;
+
+    /// Writes one chunk (head, body, end-line) in one gather write; the body
+    /// is not copied. Errors: the chunk's `errc` from `serialize`, socket errors.
+    asio::awaitable<void> write_chunk(const Chunk& chunk);
+    asio::awaitable<void> write_chunk(const Chunk& chunk, std::error_code& ec);
+    /// Writes bytes as they are (the seed's `write`); gathers the pieces.
+    asio::awaitable<void> write(std::span<const std::string_view> buffers);
+    asio::awaitable<void> write(std::span<const std::string_view> buffers, std::error_code& ec);
+
+    /// The next chunk. With `size`, returns a "virtual" chunk when more
+    /// than `size` body bytes of the current chunk are at hand and the rest
+    /// has not arrived yet (0: as soon as any are): Byte-Range narrowed to
+    /// those bytes, continuation `+`, `segment` 1, 2, ...; the last segment
+    /// carries the real flag. `size` is a hint, as in the seed: a segment
+    /// holds what one read brought, and a chunk that arrived whole is
+    /// returned whole (`segment` 0).
+    /// A parse error closes the connection and yields the parser's `errc`
+    /// (the seed's ChunkParseError); a closed connection yields
+    /// `asio::error::eof` or the socket's error.
+    asio::awaitable<IncomingChunk> read_chunk(std::optional<std::size_t> size = std::nullopt);
+    asio::awaitable<IncomingChunk> read_chunk(std::optional<std::size_t> size, std::error_code& ec);
+
+    /// Puts a chunk back: the next `read_chunk` returns it first. Binding
+    /// uses it so that a message that arrives with the binding is not lost.
+    void unread(IncomingChunk chunk);
+
+    /// Checks an incoming request's paths against this connection (RFC 4975
+    /// §7.3): the To-Path must be this side's URI, the From-Path must end in
+    /// the peer's URI. Returns `errc::session_mismatch` (answer 481) or nothing.
+    std::error_code check_incoming_SEND_chunk(const Chunk& chunk) const;
+
+    /// Closes the connection at once (pending operations fail).
+    void close() noexcept;
+    /// Ends TLS cleanly where there is TLS, then closes.
+    asio::awaitable<void> shutdown();
+    bool is_open() const noexcept;
+
+    /// Bytes read but not yet parsed into a returned chunk.
+    std::size_t buffered_bytes() const noexcept { return buffer_end_ - buffer_begin_; }
+
+private:
+    asio::awaitable<std::size_t> fill(std::error_code& ec);
+    void fail(std::error_code ec) noexcept;
+    void log_state(connection_state state, std::error_code ec = {}, std::string_view detail = {}) const;
+
+    std::unique_ptr<detail::byte_stream> stream_;
+    URI local_uri_;
+    Path full_local_path_;
+    Path full_remote_path_;
+    transport_options options_;
+    chunk_parser parser_;
+    std::unique_ptr<char[]> buffer_;
+    std::size_t buffer_size_ = 0;
+    std::size_t buffer_begin_ = 0, buffer_end_ = 0;
+    std::vector<IncomingChunk> unread_; ///< put back, returned last-in first-out
+    // The chunk being read in segments, if any.
+    std::optional<IncomingChunk> partial_;
+    std::uint64_t partial_body_start_ = 0; ///< Byte-Range start of the next segment
+    std::error_code error_;                ///< sticky once the connection failed
+};
+
+} // namespace msrp

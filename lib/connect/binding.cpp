@@ -1,0 +1,68 @@
+#include "binding.hpp"
+
+#include <msrp/protocol/make_chunk.hpp>
+
+namespace msrp::detail {
+
+asio::awaitable<void> bind_active(MSRPTransport& transport, std::error_code& ec) {
+    // RFC 6135 §4.2 / RFC 4975 §5.4: the connecting side sends a SEND at
+    // once; with nothing to say it is empty (no body, Byte-Range 1-0/0).
+    const Chunk bind = transport.make_chunk();
+    co_await transport.write_chunk(bind, ec);
+    if (ec)
+        co_return;
+    // The peer may send requests of its own before it answers: they belong
+    // to the session, which gets them after the binding, in order.
+    std::vector<IncomingChunk> early;
+    for (;;) {
+        auto reply = co_await transport.read_chunk(std::nullopt, ec);
+        if (ec)
+            co_return;
+        if (reply.is_response() && reply.transaction_id == bind.transaction_id) {
+            if (reply.code / 100 != 2) {
+                ec = errc::bind_failed;
+                transport.close();
+                co_return;
+            }
+            while (!early.empty()) {
+                transport.unread(std::move(early.back()));
+                early.pop_back();
+            }
+            co_return;
+        }
+        if (reply.is_request())
+            early.push_back(std::move(reply));
+    }
+}
+
+asio::awaitable<void> bind_passive(MSRPTransport& transport, std::error_code& ec) {
+    auto first = co_await transport.read_chunk(std::nullopt, ec);
+    if (ec)
+        co_return;
+    std::error_code mismatch;
+    if (first.method != "SEND")
+        mismatch = errc::session_mismatch;
+    else
+        mismatch = transport.check_incoming_SEND_chunk(first);
+    if (first.is_request()) {
+        const auto answer = make_response(first, mismatch ? 481 : 200, transport.local_uri());
+        std::error_code write_ec;
+        co_await transport.write_chunk(answer, write_ec);
+        if (!mismatch && write_ec) {
+            ec = write_ec;
+            co_return;
+        }
+    }
+    if (mismatch) {
+        ec = mismatch;
+        transport.close();
+        co_return;
+    }
+    // A binding SEND with content is the session's first message.
+    if (first.has_body || first.contflag != contflag::complete) {
+        first.answered = true;
+        transport.unread(std::move(first));
+    }
+}
+
+} // namespace msrp::detail

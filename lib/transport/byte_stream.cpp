@@ -1,0 +1,105 @@
+#include "byte_stream.hpp"
+
+#include "tls_context.hpp"
+
+#include <asio/experimental/as_tuple.hpp>
+#include <asio/read.hpp>
+#include <asio/use_awaitable.hpp>
+#include <asio/write.hpp>
+
+#include <atomic>
+
+namespace msrp::detail {
+namespace {
+
+constexpr auto as_tuple_awaitable = asio::experimental::as_tuple(asio::use_awaitable);
+
+std::string endpoint_text(const asio::ip::tcp::endpoint& ep) {
+    const auto address = ep.address();
+    return address.is_v6() ? "[" + address.to_string() + "]:" + std::to_string(ep.port())
+                           : address.to_string() + ":" + std::to_string(ep.port());
+}
+
+} // namespace
+
+void describe_connection(const asio::ip::tcp::socket& socket, bool tls, connection_info& info) {
+    static std::atomic<std::uint64_t> next_id{1};
+    info.id = next_id++;
+    info.tls = tls;
+    std::error_code ec;
+    const auto local = socket.local_endpoint(ec);
+    info.local = ec ? std::string("?") : endpoint_text(local);
+    const auto remote = socket.remote_endpoint(ec);
+    info.remote = ec ? std::string("?") : endpoint_text(remote);
+}
+
+tcp_byte_stream::tcp_byte_stream(asio::ip::tcp::socket socket) : socket_(std::move(socket)) {
+    std::error_code ignored;
+    // Chunks are written whole; Nagle would only delay small ones (responses).
+    socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
+    describe_connection(socket_, false, info);
+}
+
+asio::awaitable<std::size_t> tcp_byte_stream::read_some(asio::mutable_buffer buffer, std::error_code& ec) {
+    auto [e, n] = co_await socket_.async_read_some(buffer, as_tuple_awaitable);
+    ec = e;
+    co_return n;
+}
+
+asio::awaitable<void> tcp_byte_stream::write(std::span<const asio::const_buffer> buffers, std::error_code& ec) {
+    auto [e, n] = co_await asio::async_write(socket_, buffers, as_tuple_awaitable);
+    (void)n;
+    ec = e;
+}
+
+asio::awaitable<void> tcp_byte_stream::shutdown(std::error_code& ec) {
+    socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+    close();
+    co_return;
+}
+
+void tcp_byte_stream::close() noexcept {
+    std::error_code ignored;
+    socket_.close(ignored);
+}
+
+tls_byte_stream::tls_byte_stream(asio::ip::tcp::socket socket, std::shared_ptr<asio::ssl::context> context)
+    : context_(std::move(context)), stream_(std::move(socket), *context_) {
+    std::error_code ignored;
+    stream_.lowest_layer().set_option(asio::ip::tcp::no_delay(true), ignored);
+    describe_connection(stream_.next_layer(), true, info);
+}
+
+asio::awaitable<void> tls_byte_stream::handshake(asio::ssl::stream_base::handshake_type type,
+                                                 const tls::settings& settings, std::error_code& ec) {
+    auto [e] = co_await stream_.async_handshake(type, as_tuple_awaitable);
+    ec = e;
+    if (ec)
+        co_return;
+    ec = check_peer(stream_.native_handle(), settings, peer_fingerprint_);
+}
+
+asio::awaitable<std::size_t> tls_byte_stream::read_some(asio::mutable_buffer buffer, std::error_code& ec) {
+    auto [e, n] = co_await stream_.async_read_some(buffer, as_tuple_awaitable);
+    ec = e;
+    co_return n;
+}
+
+asio::awaitable<void> tls_byte_stream::write(std::span<const asio::const_buffer> buffers, std::error_code& ec) {
+    auto [e, n] = co_await asio::async_write(stream_, buffers, as_tuple_awaitable);
+    (void)n;
+    ec = e;
+}
+
+asio::awaitable<void> tls_byte_stream::shutdown(std::error_code& ec) {
+    auto [e] = co_await stream_.async_shutdown(as_tuple_awaitable);
+    ec = e;
+    close();
+}
+
+void tls_byte_stream::close() noexcept {
+    std::error_code ignored;
+    stream_.lowest_layer().close(ignored);
+}
+
+} // namespace msrp::detail

@@ -77,6 +77,12 @@ Chunk MSRPTransport::make_chunk(const make_chunk_params& params) const {
     return msrp::make_chunk(full_remote_path_, Path{local_uri_}, params);
 }
 
+void MSRPTransport::bind_to(URI local_uri, Path full_local_path, Path full_remote_path) {
+    local_uri_ = std::move(local_uri);
+    full_local_path_ = std::move(full_local_path);
+    full_remote_path_ = std::move(full_remote_path);
+}
+
 void MSRPTransport::unread(IncomingChunk chunk) { unread_.push_back(std::move(chunk)); }
 
 std::error_code MSRPTransport::check_incoming_SEND_chunk(const Chunk& chunk) const {

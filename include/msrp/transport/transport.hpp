@@ -103,6 +103,12 @@ public:
     asio::awaitable<IncomingChunk> read_chunk(std::optional<std::size_t> size = std::nullopt);
     asio::awaitable<IncomingChunk> read_chunk(std::optional<std::size_t> size, std::error_code& ec);
 
+    /// Sets the paths once they are known: a server learns which session a
+    /// connection belongs to from its first chunk.
+    void bind_to(URI local_uri, Path full_local_path, Path full_remote_path);
+    /// Logs to `logger` from now on (null: no logging).
+    void set_logger(std::shared_ptr<Logger> logger) noexcept { options_.logger = std::move(logger); }
+
     /// Puts a chunk back: the next `read_chunk` returns it first. Binding
     /// uses it so that a message that arrives with the binding is not lost.
     void unread(IncomingChunk chunk);

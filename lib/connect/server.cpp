@@ -1,0 +1,366 @@
+#include <msrp/connect/server.hpp>
+#include <msrp/protocol/make_chunk.hpp>
+#include <msrp/protocol/random_ident.hpp>
+
+#include "../transport/byte_stream.hpp"
+#include "../transport/tls_context.hpp"
+#include "deadline.hpp"
+
+#include <asio/co_spawn.hpp>
+#include <asio/experimental/as_tuple.hpp>
+#include <asio/ip/tcp.hpp>
+#include <asio/steady_timer.hpp>
+
+#include <list>
+
+namespace msrp {
+namespace {
+
+constexpr auto as_tuple_awaitable = asio::experimental::as_tuple(asio::use_awaitable);
+
+[[noreturn]] void throw_error(std::error_code ec, const char* what) { throw std::system_error(ec, what); }
+
+// Spawned server coroutines report failures through error codes; an
+// exception is a bug and leaves the io_context's run() with it.
+void rethrow(std::exception_ptr e) {
+    if (e)
+        std::rethrow_exception(e);
+}
+
+} // namespace
+
+struct MSRPServer::state : std::enable_shared_from_this<state> {
+    struct listener {
+        explicit listener(asio::any_io_executor executor) : acceptor(std::move(executor)) {}
+        asio::ip::tcp::acceptor acceptor;
+        asio::ip::tcp::endpoint endpoint;
+        bool tls = false;
+    };
+    struct expected_uri {
+        URI uri;
+        std::shared_ptr<Logger> logger;
+        std::shared_ptr<listener> via;
+    };
+    // A connection whose binding SEND named an expected URI, waiting for
+    // the session's `complete`.
+    struct pending_connection {
+        explicit pending_connection(asio::any_io_executor executor) : expiry(std::move(executor)) {}
+        std::unique_ptr<MSRPTransport> transport;
+        IncomingChunk first;
+        URI local;
+        asio::steady_timer expiry;
+        bool claimed = false;
+    };
+    // A `complete` waiting for its connection.
+    struct waiter {
+        explicit waiter(asio::any_io_executor executor) : wake(std::move(executor)) {}
+        Path remote;
+        asio::steady_timer wake;
+        std::unique_ptr<MSRPTransport> result;
+        std::error_code ec;
+        bool done = false;
+    };
+
+    asio::any_io_executor executor;
+    connect_options options;
+    const std::size_t* max_pending = nullptr;
+    std::vector<std::shared_ptr<listener>> listeners;
+    std::vector<expected_uri> expected;
+    std::list<std::shared_ptr<pending_connection>> pending;
+    std::list<waiter*> waiters;
+    bool closed = false;
+
+    const expected_uri* find_expected(const Chunk& first) const {
+        const auto to = first.to_path();
+        if (!to || to->size() != 1)
+            return nullptr;
+        for (const auto& e : expected)
+            if (e.uri == to->front())
+                return &e;
+        return nullptr;
+    }
+
+    static bool from_matches(const Chunk& first, const Path& remote) {
+        const auto from = first.from_path();
+        return from && !from->empty() && !remote.empty() && from->back() == remote.back();
+    }
+
+    // Answers the binding SEND and makes the transport the session's.
+    static asio::awaitable<void> accept_binding(MSRPTransport& transport, IncomingChunk first, const URI& local,
+                                                const Path& remote, std::error_code& ec) {
+        transport.bind_to(local, Path{local}, remote);
+        ec = transport.check_incoming_SEND_chunk(first);
+        const auto answer = make_response(first, ec ? 481 : 200, local);
+        std::error_code write_ec;
+        co_await transport.write_chunk(answer, write_ec);
+        if (!ec)
+            ec = write_ec;
+        if (ec) {
+            transport.close();
+            co_return;
+        }
+        // A binding SEND with content is the session's first message.
+        if (first.has_body || first.contflag != contflag::complete) {
+            first.answered = true;
+            transport.unread(std::move(first));
+        }
+    }
+
+    static asio::awaitable<void> refuse(MSRPTransport& transport, const IncomingChunk& first) {
+        // The connection belongs to no session: answer as the URI it named.
+        const auto to = first.to_path();
+        if (first.is_request() && to && !to->empty()) {
+            const auto answer = make_response(first, 481, to->front());
+            std::error_code ignored;
+            co_await transport.write_chunk(answer, ignored);
+        }
+        transport.close();
+    }
+
+    asio::awaitable<void> accept_loop(std::shared_ptr<listener> l) {
+        auto self = shared_from_this();
+        for (;;) {
+            auto [ec, socket] = co_await l->acceptor.async_accept(as_tuple_awaitable);
+            if (closed || !l->acceptor.is_open())
+                co_return;
+            if (ec)
+                continue; // e.g. the peer reset before accept; keep serving
+            asio::co_spawn(executor, handle_connection(l, std::move(socket)), rethrow);
+        }
+    }
+
+    // Reads the binding SEND of one connection, within the bind timeout.
+    asio::awaitable<std::unique_ptr<MSRPTransport>> open_and_read_first(std::shared_ptr<listener> l,
+                                                                        asio::ip::tcp::socket socket,
+                                                                        IncomingChunk& first, std::error_code& ec) {
+        std::unique_ptr<detail::byte_stream> stream;
+        if (l->tls) {
+            auto context =
+                std::make_shared<asio::ssl::context>(detail::make_tls_context(detail::tls_role::server, options.tls));
+            auto tls = std::make_unique<detail::tls_byte_stream>(std::move(socket), std::move(context));
+            co_await tls->handshake(asio::ssl::stream_base::server, options.tls, ec);
+            if (options.transport.logger)
+                options.transport.logger->on_state(connection_event{
+                    ec ? connection_state::error : connection_state::tls_handshake, tls->info, ec, {},
+                    tls->peer_fingerprint()});
+            if (ec)
+                co_return nullptr;
+            stream = std::move(tls);
+        } else {
+            stream = std::make_unique<detail::tcp_byte_stream>(std::move(socket));
+        }
+        auto transport = std::make_unique<MSRPTransport>(std::move(stream), URI{}, Path{}, Path{}, options.transport);
+        first = co_await transport->read_chunk(std::nullopt, ec);
+        if (ec)
+            co_return nullptr;
+        co_return transport;
+    }
+
+    asio::awaitable<void> handle_connection(std::shared_ptr<listener> l, asio::ip::tcp::socket socket) {
+        auto self = shared_from_this();
+        IncomingChunk first;
+        std::error_code op_ec, ec;
+        auto op = open_and_read_first(l, std::move(socket), first, op_ec);
+        auto transport = co_await detail::with_deadline(std::move(op), options.bind_timeout,
+                                                        make_error_code(errc::bind_timeout), ec);
+        if (!ec)
+            ec = op_ec;
+        if (ec || closed) {
+            if (transport)
+                transport->close();
+            co_return;
+        }
+        const auto* session = find_expected(first);
+        if (!session || first.method != "SEND" || pending.size() >= *max_pending) {
+            co_await refuse(*transport, first);
+            co_return;
+        }
+        const URI local = session->uri;
+        if (session->logger)
+            transport->set_logger(session->logger);
+        // A session already waiting takes the connection now.
+        for (auto it = waiters.begin(); it != waiters.end(); ++it) {
+            waiter& w = **it;
+            if (!from_matches(first, w.remote))
+                continue;
+            waiters.erase(it);
+            co_await accept_binding(*transport, std::move(first), local, w.remote, w.ec);
+            if (!w.ec)
+                w.result = std::move(transport);
+            w.done = true;
+            w.wake.cancel();
+            co_return;
+        }
+        // Otherwise it waits, as long as a bind may take, for its session.
+        auto entry = std::make_shared<pending_connection>(executor);
+        entry->transport = std::move(transport);
+        entry->first = std::move(first);
+        entry->local = local;
+        entry->expiry.expires_after(options.bind_timeout);
+        pending.push_back(entry);
+        co_await entry->expiry.async_wait(as_tuple_awaitable);
+        if (entry->claimed)
+            co_return;
+        pending.remove(entry);
+        co_await refuse(*entry->transport, entry->first);
+    }
+};
+
+MSRPServer::MSRPServer(asio::any_io_executor executor, connect_options options)
+    : state_(std::make_shared<state>()) {
+    state_->executor = std::move(executor);
+    state_->options = std::move(options);
+    state_->max_pending = &max_pending_connections;
+}
+
+MSRPServer::~MSRPServer() { close(); }
+
+std::size_t MSRPServer::pending_connections() const noexcept { return state_->pending.size(); }
+
+asio::awaitable<Path> MSRPServer::prepare(URI& local_uri, std::shared_ptr<Logger> logger) {
+    std::error_code ec;
+    auto path = co_await prepare(local_uri, std::move(logger), ec);
+    if (ec)
+        throw_error(ec, "MSRPServer::prepare");
+    co_return path;
+}
+
+asio::awaitable<Path> MSRPServer::prepare(URI& local_uri, std::shared_ptr<Logger> logger, std::error_code& ec) {
+    ec = {};
+    auto& st = *state_;
+    if (st.closed) {
+        ec = asio::error::operation_aborted;
+        co_return Path{};
+    }
+    if (local_uri.host.empty())
+        local_uri.host = "127.0.0.1";
+    if (local_uri.session_id.empty())
+        local_uri.session_id = random_ident();
+    if (local_uri.transport.empty())
+        local_uri.transport = "tcp";
+    asio::ip::tcp::resolver resolver(st.executor);
+    // GCC 12 mishandles temporaries in co_await expressions: name them.
+    const std::string host = local_uri.host, service = std::to_string(local_uri.port);
+    auto [resolve_ec, endpoints] = co_await resolver.async_resolve(host, service, as_tuple_awaitable);
+    if (resolve_ec) {
+        ec = resolve_ec;
+        co_return Path{};
+    }
+    const auto wanted = endpoints.begin()->endpoint();
+    std::shared_ptr<state::listener> l;
+    if (wanted.port() != 0)
+        for (const auto& existing : st.listeners)
+            if (existing->endpoint == wanted)
+                l = existing;
+    if (l && l->tls != local_uri.use_tls) {
+        ec = errc::invalid_argument; // one port speaks either TLS or TCP
+        co_return Path{};
+    }
+    if (!l) {
+        l = std::make_shared<state::listener>(st.executor);
+        l->tls = local_uri.use_tls;
+        l->acceptor.open(wanted.protocol(), ec);
+        if (!ec)
+            l->acceptor.set_option(asio::ip::tcp::acceptor::reuse_address(true), ec);
+        if (!ec)
+            l->acceptor.bind(wanted, ec);
+        if (!ec)
+            l->acceptor.listen(asio::socket_base::max_listen_connections, ec);
+        if (ec)
+            co_return Path{};
+        l->endpoint = l->acceptor.local_endpoint();
+        st.listeners.push_back(l);
+        asio::co_spawn(st.executor, st.accept_loop(l), rethrow);
+    }
+    local_uri.port = l->endpoint.port();
+    st.expected.push_back(state::expected_uri{local_uri, std::move(logger), l});
+    co_return Path{local_uri};
+}
+
+asio::awaitable<std::unique_ptr<MSRPTransport>> MSRPServer::complete(const Path& full_remote_path) {
+    std::error_code ec;
+    auto transport = co_await complete(full_remote_path, ec);
+    if (ec)
+        throw_error(ec, "MSRPServer::complete");
+    co_return transport;
+}
+
+asio::awaitable<std::unique_ptr<MSRPTransport>> MSRPServer::complete(const Path& full_remote_path,
+                                                                     std::error_code& ec) {
+    ec = {};
+    auto st = state_;
+    if (st->closed || full_remote_path.empty()) {
+        ec = st->closed ? std::error_code(asio::error::operation_aborted) : make_error_code(errc::invalid_argument);
+        co_return nullptr;
+    }
+    // A connection that already arrived for this session?
+    for (auto it = st->pending.begin(); it != st->pending.end(); ++it) {
+        auto entry = *it;
+        if (!state::from_matches(entry->first, full_remote_path))
+            continue;
+        st->pending.erase(it);
+        entry->claimed = true;
+        entry->expiry.cancel();
+        auto transport = std::move(entry->transport);
+        co_await state::accept_binding(*transport, std::move(entry->first), entry->local, full_remote_path, ec);
+        if (ec)
+            co_return nullptr;
+        co_return transport;
+    }
+    state::waiter w(st->executor);
+    w.remote = full_remote_path;
+    w.wake.expires_after(st->options.bind_timeout);
+    st->waiters.push_back(&w);
+    co_await w.wake.async_wait(as_tuple_awaitable);
+    if (!w.done) {
+        st->waiters.remove(&w);
+        // Timer expiry or the caller's cancellation.
+        ec = w.wake.expiry() <= asio::steady_timer::clock_type::now() ? make_error_code(errc::bind_timeout)
+                                                                         : std::error_code(asio::error::operation_aborted);
+        co_return nullptr;
+    }
+    ec = w.ec;
+    co_return std::move(w.result);
+}
+
+void MSRPServer::cleanup(const URI& local_uri) noexcept {
+    auto& st = *state_;
+    std::shared_ptr<state::listener> via;
+    for (auto it = st.expected.begin(); it != st.expected.end(); ++it) {
+        if (it->uri == local_uri) {
+            via = it->via;
+            st.expected.erase(it);
+            break;
+        }
+    }
+    if (!via)
+        return;
+    for (const auto& e : st.expected)
+        if (e.via == via)
+            return;
+    std::error_code ignored;
+    via->acceptor.close(ignored);
+    std::erase(st.listeners, via);
+}
+
+void MSRPServer::close() noexcept {
+    auto& st = *state_;
+    if (st.closed)
+        return;
+    st.closed = true;
+    std::error_code ignored;
+    for (auto& l : st.listeners)
+        l->acceptor.close(ignored);
+    st.listeners.clear();
+    st.expected.clear();
+    for (auto& p : st.pending)
+        p->expiry.cancel();
+    for (auto* w : st.waiters) {
+        w->ec = asio::error::operation_aborted;
+        w->done = true;
+        w->wake.cancel();
+    }
+    st.waiters.clear();
+}
+
+} // namespace msrp

@@ -1,0 +1,156 @@
+// MSRPServer: many sessions on one listening port, over real sockets.
+
+#include "../support/io_test.hpp"
+
+#include <msrp/connect/server.hpp>
+#include <msrp/protocol/chunk_serializer.hpp>
+#include <msrp/protocol/make_chunk.hpp>
+
+#include <asio/experimental/as_tuple.hpp>
+#include <asio/experimental/awaitable_operators.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/write.hpp>
+
+#include <catch2/catch.hpp>
+
+using namespace asio::experimental::awaitable_operators;
+using namespace std::chrono_literals;
+using msrp::errc;
+
+namespace {
+
+constexpr auto as_tuple_awaitable = asio::experimental::as_tuple(asio::use_awaitable);
+
+struct completion {
+    std::unique_ptr<msrp::MSRPTransport> transport;
+    std::error_code ec;
+};
+
+asio::awaitable<void> server_complete(msrp::MSRPServer& server, msrp::Path remote, completion& out) {
+    out.transport = co_await server.complete(remote, out.ec);
+}
+
+asio::awaitable<void> connect_to(msrp::ConnectorDirect& connector, msrp::Path remote, completion& out) {
+    out.transport = co_await connector.complete(remote, out.ec);
+}
+
+asio::awaitable<void> sleep_for(std::chrono::milliseconds d) {
+    asio::steady_timer t(co_await asio::this_coro::executor, d);
+    co_await t.async_wait(asio::use_awaitable);
+}
+
+msrp::connect_options quick() {
+    msrp::connect_options o;
+    o.bind_timeout = 3s;
+    return o;
+}
+
+} // namespace
+
+TEST_CASE("three sessions bind concurrently on one port and their data stays apart", "[server]") {
+    asio::io_context ctx{1};
+    msrp::test::run(ctx, [&]() -> asio::awaitable<void> {
+        msrp::MSRPServer server(ctx.get_executor(), quick());
+        msrp::URI first;
+        auto path0 = co_await server.prepare(first);
+        REQUIRE(first.port != 0);
+        std::vector<msrp::Path> server_paths{path0};
+        for (int i = 1; i < 3; ++i) {
+            msrp::URI shared;
+            shared.port = first.port; // the same listening socket
+            server_paths.push_back(co_await server.prepare(shared));
+            CHECK(shared.port == first.port);
+            CHECK(shared.session_id != first.session_id);
+        }
+        std::vector<std::unique_ptr<msrp::ConnectorDirect>> connectors;
+        std::vector<msrp::Path> client_paths;
+        for (int i = 0; i < 3; ++i) {
+            connectors.push_back(std::make_unique<msrp::ConnectorDirect>(ctx.get_executor(), quick()));
+            msrp::URI local;
+            client_paths.push_back(co_await connectors.back()->prepare(local));
+        }
+        completion s[3], c[3];
+        // Sessions 0 and 1 wait before their peers connect; session 2's
+        // peer connects before the session asks for it.
+        auto late = [&]() -> asio::awaitable<void> {
+            co_await sleep_for(100ms);
+            co_await server_complete(server, client_paths[2], s[2]);
+        };
+        co_await (server_complete(server, client_paths[0], s[0]) && server_complete(server, client_paths[1], s[1]) &&
+                  late() && connect_to(*connectors[2], server_paths[2], c[2]) &&
+                  connect_to(*connectors[1], server_paths[1], c[1]) &&
+                  connect_to(*connectors[0], server_paths[0], c[0]));
+        for (int i = 0; i < 3; ++i) {
+            INFO("session " << i);
+            REQUIRE_FALSE(s[i].ec);
+            REQUIRE_FALSE(c[i].ec);
+            CHECK(s[i].transport->local_uri() == server_paths[i][0]);
+        }
+        for (int i = 0; i < 3; ++i) {
+            msrp::make_chunk_params p;
+            p.data = "message for session " + std::to_string(i);
+            const auto chunk = c[i].transport->make_chunk(p);
+            co_await c[i].transport->write_chunk(chunk);
+        }
+        for (int i = 0; i < 3; ++i) {
+            const auto got = co_await s[i].transport->read_chunk();
+            CHECK(got.data == "message for session " + std::to_string(i));
+            CHECK_FALSE(s[i].transport->check_incoming_SEND_chunk(got));
+        }
+        CHECK(server.pending_connections() == 0);
+    });
+}
+
+TEST_CASE("a connection for an unknown session is answered 481 and closed", "[server]") {
+    asio::io_context ctx{1};
+    msrp::test::run(ctx, [&]() -> asio::awaitable<void> {
+        msrp::MSRPServer server(ctx.get_executor(), quick());
+        msrp::URI local;
+        const auto path = co_await server.prepare(local);
+        auto unknown = path;
+        unknown[0].session_id = "nosuchsession";
+        msrp::ConnectorDirect connector(ctx.get_executor(), quick());
+        completion c;
+        co_await connect_to(connector, unknown, c);
+        CHECK(c.ec == errc::bind_failed);
+        CHECK(server.pending_connections() == 0);
+    });
+}
+
+TEST_CASE("server complete times out and cleanup closes the port", "[server]") {
+    asio::io_context ctx{1};
+    msrp::test::run(ctx, [&]() -> asio::awaitable<void> {
+        auto options = quick();
+        options.bind_timeout = 150ms;
+        msrp::MSRPServer server(ctx.get_executor(), options);
+        msrp::URI local;
+        co_await server.prepare(local);
+        completion s;
+        const msrp::Path nobody{msrp::URI::parse("msrp://peer.example:9/x12345;tcp")};
+        co_await server_complete(server, nobody, s);
+        CHECK(s.ec == errc::bind_timeout);
+        server.cleanup(local);
+        // Nothing listens there any more.
+        asio::ip::tcp::socket probe(ctx);
+        const asio::ip::tcp::endpoint ep(asio::ip::make_address("127.0.0.1"), local.port);
+        auto [ec] = co_await probe.async_connect(ep, as_tuple_awaitable);
+        CHECK(ec == asio::error::connection_refused);
+    });
+}
+
+TEST_CASE("close fails a waiting complete", "[server]") {
+    asio::io_context ctx{1};
+    msrp::test::run(ctx, [&]() -> asio::awaitable<void> {
+        msrp::MSRPServer server(ctx.get_executor(), quick());
+        msrp::URI local;
+        co_await server.prepare(local);
+        completion s;
+        const msrp::Path nobody{msrp::URI::parse("msrp://peer.example:9/x12345;tcp")};
+        auto closer = [&]() -> asio::awaitable<void> {
+            co_await sleep_for(50ms);
+            server.close();
+        };
+        co_await (server_complete(server, nobody, s) && closer());
+        CHECK(s.ec == asio::error::operation_aborted);
+    });
+}

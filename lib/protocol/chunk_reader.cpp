@@ -7,10 +7,12 @@ void copy_head(const chunk_head& head, Chunk& out) {
     out.method.assign(head.method);
     out.code = head.status_code;
     out.comment.assign(head.comment);
-    out.headers.clear();
-    out.headers.reserve(head.header_count);
-    for (const auto& h : head)
-        out.headers.push_back(Header{std::string(h.name), std::string(h.value)});
+    // Assign in place: a chunk reused for the next one keeps its buffers.
+    out.headers.resize(head.header_count);
+    for (std::size_t i = 0; i < head.header_count; ++i) {
+        out.headers[i].name.assign(head.headers[i].name);
+        out.headers[i].value.assign(head.headers[i].value);
+    }
     out.has_body = head.has_body;
     out.contflag = contflag::complete;
     out.data.clear();

@@ -27,29 +27,29 @@ bool is_header_value(std::string_view s) noexcept {
     return check_utf8text(s) == errc{};
 }
 
-std::string_view find_bytes(std::string_view hay, std::string_view needle) noexcept {
-#if defined(__GLIBC__)
-    const void* p = ::memmem(hay.data(), hay.size(), needle.data(), needle.size());
-    return p ? hay.substr(static_cast<std::size_t>(static_cast<const char*>(p) - hay.data())) : std::string_view{};
-#else
-    const auto pos = hay.find(needle);
-    return pos == std::string_view::npos ? std::string_view{} : hay.substr(pos);
-#endif
-}
-
 } // namespace
 
 bool end_line_collides(std::string_view body, std::string_view transaction_id) noexcept {
-    // Every end-line starts with seven hyphens; most bodies have none, and
-    // then no id can collide. Where there are some, any "-------<tid><flag>"
-    // counts, even where no CRLF surrounds it: a lax receiver might take it.
-    for (auto rest = find_bytes(body, hyphens); !rest.empty(); rest = find_bytes(rest.substr(1), hyphens)) {
-        const auto after = rest.substr(hyphens.size());
-        if (after.size() > transaction_id.size() && after.substr(0, transaction_id.size()) == transaction_id) {
-            const char flag = after[transaction_id.size()];
-            if (flag == '$' || flag == '+' || flag == '#')
-                return true;
+    // Every end-line starts with seven hyphens, and a transaction id starts
+    // with a letter or digit, so only the last seven hyphens of a run can
+    // start one. memchr skips the (usually hyphen-free) rest at memory speed.
+    // Any "-------<tid><flag>" counts, even where no CRLF surrounds it: a lax
+    // receiver might take it.
+    const char* p = body.data();
+    const char* const end = p + body.size();
+    while ((p = static_cast<const char*>(std::memchr(p, '-', static_cast<std::size_t>(end - p))))) {
+        const char* run_end = p;
+        while (run_end < end && *run_end == '-')
+            ++run_end;
+        if (run_end - p >= static_cast<std::ptrdiff_t>(hyphens.size())) {
+            const std::string_view after(run_end, static_cast<std::size_t>(end - run_end));
+            if (after.size() > transaction_id.size() && after.substr(0, transaction_id.size()) == transaction_id) {
+                const char flag = after[transaction_id.size()];
+                if (flag == '$' || flag == '+' || flag == '#')
+                    return true;
+            }
         }
+        p = run_end;
     }
     return false;
 }

@@ -32,6 +32,7 @@ MSRPTransport::MSRPTransport(std::unique_ptr<detail::byte_stream> stream, URI lo
     buffer_size_ = std::max(options_.read_buffer_bytes,
                             parser_.options().limits.max_header_block_bytes + end_line_overhead);
     buffer_ = std::make_unique<char[]>(buffer_size_);
+    write_buffer_ = std::make_unique<serialized_chunk>();
 }
 
 MSRPTransport::~MSRPTransport() = default;
@@ -131,7 +132,8 @@ asio::awaitable<void> MSRPTransport::write_chunk(const Chunk& chunk) {
 }
 
 asio::awaitable<void> MSRPTransport::write_chunk(const Chunk& chunk, std::error_code& ec) {
-    serialized_chunk wire;
+    // One write at a time (see the class comment): the head buffer is reused.
+    serialized_chunk& wire = *write_buffer_;
     ec = serialize(chunk, wire);
     if (ec)
         co_return;
@@ -175,35 +177,46 @@ asio::awaitable<IncomingChunk> MSRPTransport::read_chunk(std::optional<std::size
 }
 
 asio::awaitable<IncomingChunk> MSRPTransport::read_chunk(std::optional<std::size_t> size, std::error_code& ec) {
+    IncomingChunk chunk;
+    co_await read_chunk_into(chunk, size, ec);
+    co_return chunk;
+}
+
+asio::awaitable<void> MSRPTransport::read_chunk_into(IncomingChunk& out, std::optional<std::size_t> size,
+                                                     std::error_code& ec) {
     ec = {};
     // A segment handed out narrows the Byte-Range to the bytes it carries.
-    auto segment_of = [&](IncomingChunk& c, bool last) {
-        IncomingChunk out = c;
+    auto take_segment = [&](bool last) {
+        IncomingChunk& c = *partial_;
         ++c.segment;
-        out.segment = c.segment;
         const auto whole = c.byte_range().value_or(ByteRange{1, ByteRange::unknown, ByteRange::unknown});
-        ByteRange r{partial_body_start_, partial_body_start_ + out.data.size() - 1, whole.total};
+        ByteRange r{partial_body_start_, partial_body_start_ + c.data.size() - 1, whole.total};
         if (last && whole.end != ByteRange::unknown)
             r.end = whole.end;
-        if (out.data.empty())
+        if (c.data.empty())
             r.end = r.start - 1;
+        partial_body_start_ += c.data.size();
+        out = c;
         out.set_byte_range(r);
         if (!last)
             out.contflag = contflag::more;
-        partial_body_start_ += out.data.size();
         c.data.clear();
-        return out;
+        if (last)
+            partial_.reset();
     };
 
     if (!unread_.empty()) {
-        auto c = std::move(unread_.back());
+        out = std::move(unread_.back());
         unread_.pop_back();
-        co_return c;
+        co_return;
     }
+    // Without segments the chunk is built in `out` itself, so a caller that
+    // passes the same object again reuses its buffers.
+    IncomingChunk* work = partial_ ? &*partial_ : nullptr;
     for (;;) {
         if (error_) {
             ec = error_;
-            co_return IncomingChunk{};
+            co_return;
         }
         const std::string_view input(buffer_.get() + buffer_begin_, buffer_end_ - buffer_begin_);
         const auto r = parser_.parse(input);
@@ -211,8 +224,10 @@ asio::awaitable<IncomingChunk> MSRPTransport::read_chunk(std::optional<std::size
         case parse_event::need_more: {
             // A segment goes out only when the next bytes are not there yet,
             // so a chunk that is complete in the buffer comes out whole.
-            if (size && partial_ && partial_->data.size() > *size)
-                co_return segment_of(*partial_, false);
+            if (size && partial_ && partial_->data.size() > *size) {
+                take_segment(false);
+                co_return;
+            }
             std::error_code read_ec;
             co_await fill(read_ec);
             if (read_ec) {
@@ -220,46 +235,64 @@ asio::awaitable<IncomingChunk> MSRPTransport::read_chunk(std::optional<std::size
                 const auto why = parser_.finish(buffer_end_ - buffer_begin_);
                 fail(read_ec == asio::error::eof && why ? why : read_ec);
                 ec = error_;
-                co_return IncomingChunk{};
+                co_return;
             }
             continue;
         }
-        case parse_event::head:
+        case parse_event::head: {
             if (options_.logger)
                 options_.logger->on_data(traffic_direction::in, stream_->info, input.substr(0, r.consumed), true);
-            partial_.emplace();
-            copy_head(parser_.head(), *partial_);
-            partial_body_start_ = parser_.head().has_byte_range ? parser_.head().byte_range.start : 1;
-            buffer_begin_ += r.consumed;
-            continue;
-        case parse_event::body: {
-            if (options_.logger)
-                options_.logger->on_data(traffic_direction::in, stream_->info, r.body, false);
-            auto& c = *partial_;
-            if (!size && c.data.size() + r.body.size() > options_.max_chunk_body_bytes) {
-                fail(errc::body_too_large);
-                ec = error_;
-                co_return IncomingChunk{};
+            if (size) {
+                partial_.emplace();
+                work = &*partial_;
+            } else {
+                work = &out;
             }
-            c.data.append(r.body);
+            const auto& head = parser_.head();
+            copy_head(head, *work);
+            work->segment = 0;
+            work->answered = false;
+            partial_body_start_ = head.has_byte_range ? head.byte_range.start : 1;
+            // One allocation for the body the Byte-Range announces (bounded:
+            // the peer's number is only a hint), not one per doubling.
+            if (head.has_byte_range && head.byte_range.end != ByteRange::unknown &&
+                head.byte_range.end + 1 > head.byte_range.start) {
+                const auto announced = head.byte_range.end + 1 - head.byte_range.start;
+                const auto cap = size ? *size + 1 : options_.max_chunk_body_bytes;
+                work->data.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(announced, cap)));
+            }
             buffer_begin_ += r.consumed;
             continue;
         }
-        case parse_event::end: {
+        case parse_event::body:
+            if (options_.logger)
+                options_.logger->on_data(traffic_direction::in, stream_->info, r.body, false);
+            if (!size && work->data.size() + r.body.size() > options_.max_chunk_body_bytes) {
+                fail(errc::body_too_large);
+                ec = error_;
+                co_return;
+            }
+            work->data.append(r.body);
+            buffer_begin_ += r.consumed;
+            continue;
+        case parse_event::end:
             if (options_.logger && r.consumed)
                 options_.logger->on_data(traffic_direction::in, stream_->info, input.substr(0, r.consumed), false);
             buffer_begin_ += r.consumed;
-            auto c = std::move(*partial_);
-            partial_.reset();
-            c.contflag = parser_.continuation_flag();
-            if (c.segment > 0)
-                co_return segment_of(c, true);
-            co_return c;
-        }
+            work->contflag = parser_.continuation_flag();
+            if (work == &out)
+                co_return;
+            if (partial_->segment > 0) {
+                take_segment(true);
+            } else {
+                out = std::move(*partial_);
+                partial_.reset();
+            }
+            co_return;
         case parse_event::error:
             fail(r.ec);
             ec = r.ec;
-            co_return IncomingChunk{};
+            co_return;
         }
     }
 }

@@ -31,12 +31,13 @@ namespace msrp {
 namespace detail {
 class byte_stream;
 }
+struct serialized_chunk;
 
 /// What a transport may use and how much.
 struct transport_options {
     /// Bytes read from the socket at once; also the most a read buffer
     /// grows to beyond one chunk head (parser_limits::max_header_block_bytes).
-    std::size_t read_buffer_bytes = 64 * 1024;
+    std::size_t read_buffer_bytes = 256 * 1024;
     parser_options parser;
     /// Largest body `read_chunk()` assembles in memory; a bigger chunk
     /// is an error unless it is read in segments (`read_chunk(size)`).
@@ -102,6 +103,10 @@ public:
     /// `asio::error::eof` or the socket's error.
     asio::awaitable<IncomingChunk> read_chunk(std::optional<std::size_t> size = std::nullopt);
     asio::awaitable<IncomingChunk> read_chunk(std::optional<std::size_t> size, std::error_code& ec);
+    /// `read_chunk` into a chunk the caller keeps: passing the same object
+    /// each time reuses its buffers (no allocation per chunk once warm).
+    asio::awaitable<void> read_chunk_into(IncomingChunk& chunk, std::optional<std::size_t> size,
+                                          std::error_code& ec);
 
     /// Sets the paths once they are known: a server learns which session a
     /// connection belongs to from its first chunk.
@@ -146,6 +151,7 @@ private:
     std::optional<IncomingChunk> partial_;
     std::uint64_t partial_body_start_ = 0; ///< Byte-Range start of the next segment
     std::error_code error_;                ///< sticky once the connection failed
+    std::unique_ptr<serialized_chunk> write_buffer_; ///< reused by write_chunk
 };
 
 } // namespace msrp

@@ -18,6 +18,10 @@
 #include <asio/write.hpp>
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <sstream>
 
 using namespace asio::experimental::awaitable_operators;
 using namespace std::chrono_literals;
@@ -394,4 +398,93 @@ TEST_CASE("get_connector and get_acceptor", "[connect]") {
     } catch (const std::system_error& e) {
         CHECK(e.code() == errc::not_supported);
     }
+}
+
+TEST_CASE("cancelled operations end at once and leave nothing open", "[connect][cancel]") {
+    asio::io_context ctx{1};
+    msrp::test::run(ctx, [&]() -> asio::awaitable<void> {
+        SECTION("an acceptor waiting for its peer") {
+            msrp::AcceptorDirect acceptor(ctx.get_executor(), short_options());
+            msrp::URI local;
+            co_await acceptor.prepare(local);
+            completion accepted;
+            const msrp::Path nobody{msrp::URI::parse("msrp://peer.example:9/p1234;tcp")};
+            // `||` cancels the loser: the 5 s bind timeout must not be waited out.
+            const auto start = std::chrono::steady_clock::now();
+            co_await (complete_into(acceptor, nobody, accepted) || sleep_for(50ms));
+            CHECK(std::chrono::steady_clock::now() - start < 2s);
+            CHECK(accepted.ec == asio::error::operation_aborted);
+            CHECK_FALSE(accepted.transport);
+            // The port is closed: nothing listens any more.
+            asio::ip::tcp::socket probe(ctx);
+            const asio::ip::tcp::endpoint ep(asio::ip::make_address("127.0.0.1"), local.port);
+            auto [ec] = co_await probe.async_connect(ep, as_tuple_awaitable);
+            CHECK(ec == asio::error::connection_refused);
+        }
+        SECTION("a read waiting for a chunk") {
+            msrp::AcceptorDirect acceptor(ctx.get_executor(), short_options());
+            msrp::ConnectorDirect connector(ctx.get_executor(), short_options());
+            bound_pair pair;
+            const msrp::URI any_local;
+            co_await bind_pair(acceptor, connector, any_local, pair);
+            REQUIRE_FALSE(pair.accepted.ec);
+            auto& t = *pair.accepted.transport;
+            std::error_code read_ec;
+            auto reader = [&]() -> asio::awaitable<void> { co_await t.read_chunk(std::nullopt, read_ec); };
+            co_await (reader() || sleep_for(50ms));
+            CHECK(read_ec == asio::error::operation_aborted);
+        }
+    });
+}
+
+TEST_CASE("the traffic log sees the connection's life and every chunk", "[connect][log]") {
+    asio::io_context ctx{1};
+    std::ostringstream text, json;
+    auto options = short_options();
+    options.transport.logger = msrp::make_text_logger(text);
+    auto json_options = short_options();
+    json_options.transport.logger = msrp::make_json_logger(json);
+    msrp::test::run(ctx, [&]() -> asio::awaitable<void> {
+        msrp::AcceptorDirect acceptor(ctx.get_executor(), options);
+        msrp::ConnectorDirect connector(ctx.get_executor(), json_options);
+        bound_pair pair;
+        const msrp::URI any_local;
+        co_await bind_pair(acceptor, connector, any_local, pair);
+        REQUIRE_FALSE(pair.accepted.ec);
+        msrp::make_chunk_params p;
+        p.data = "logged message";
+        const auto chunk = pair.connected.transport->make_chunk(p);
+        co_await pair.connected.transport->write_chunk(chunk);
+        const auto got = co_await pair.accepted.transport->read_chunk();
+        co_await pair.connected.transport->shutdown();
+        std::error_code ec;
+        co_await pair.accepted.transport->read_chunk(std::nullopt, ec);
+        CHECK(ec == asio::error::eof);
+    });
+    const auto t = text.str();
+    INFO(t);
+    // The acceptor's side: bound, the binding SEND in, its 200 out, the
+    // message in, the close.
+    CHECK(t.find("bound") != std::string::npos);
+    CHECK(t.find("logged message") != std::string::npos);
+    CHECK(t.find(" 200 OK") != std::string::npos);
+    CHECK(t.find("closed") != std::string::npos);
+    // The connector's side as JSON lines: connecting first, then connected,
+    // then the chunks, one object per line.
+    std::istringstream lines(json.str());
+    std::string line;
+    std::vector<std::string> events;
+    int data_lines = 0;
+    while (std::getline(lines, line)) {
+        const auto j = nlohmann::json::parse(line);
+        if (j.contains("event"))
+            events.push_back(j.at("event").get<std::string>());
+        else
+            ++data_lines;
+    }
+    REQUIRE(events.size() >= 3);
+    CHECK(events[0] == "connecting");
+    CHECK(events[1] == "connected");
+    CHECK(std::find(events.begin(), events.end(), "bound") != events.end());
+    CHECK(data_lines >= 4); // binding SEND out, its 200 in, the message out (head, body, end-line)
 }

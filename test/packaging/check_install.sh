@@ -18,8 +18,12 @@ fi
 ninja -C "$build" -j "$jobs" >/dev/null
 
 cat > "$tmp/consumer.cpp" <<'CPP'
+#include <msrp/connect/connector.hpp>
 #include <msrp/protocol/chunk_reader.hpp>
 #include <msrp/protocol/error.hpp>
+#include <msrp/transport/tls.hpp>
+
+#include <asio/io_context.hpp>
 
 #include <cstdio>
 #include <string_view>
@@ -43,6 +47,14 @@ int main() {
     if (chunk.transaction_id != "a786hjs2" || chunk.method != "SEND" ||
         chunk.data != "Hey Bob, are you there?") {
         std::printf("parsed the wrong chunk\n");
+        return 1;
+    }
+    // The coroutine layers link too (Asio's compiled part, OpenSSL).
+    asio::io_context ctx{1};
+    auto connector = msrp::get_connector(ctx.get_executor(), std::nullopt);
+    const auto fp = msrp::tls::fingerprint(msrp::tls::default_credentials().certificate_pem);
+    if (!connector || fp.rfind("sha-256 ", 0) != 0) {
+        std::printf("transport layer unusable\n");
         return 1;
     }
     std::printf("ok: %s %s, %zu body bytes\n", chunk.transaction_id.c_str(),

@@ -1,10 +1,8 @@
 #include <msrp/connect/connector.hpp>
-#include <msrp/protocol/random_ident.hpp>
 
-#include "../transport/byte_stream.hpp"
-#include "../transport/tls_context.hpp"
 #include "binding.hpp"
 #include "deadline.hpp"
+#include "stream_setup.hpp"
 
 #include <asio/experimental/as_tuple.hpp>
 #include <asio/ip/tcp.hpp>
@@ -30,29 +28,9 @@ asio::awaitable<Path> AcceptorDirect::prepare(URI& local_uri, std::error_code& e
     ec = {};
     // The host is what the peer connects to; without one, loopback. An
     // application that is reachable elsewhere names its address.
-    if (local_uri.host.empty())
-        local_uri.host = "127.0.0.1";
-    if (local_uri.session_id.empty())
-        local_uri.session_id = random_ident();
-    if (local_uri.transport.empty())
-        local_uri.transport = "tcp";
-    asio::ip::tcp::resolver resolver(executor_);
-    // GCC 12 mishandles temporaries in co_await expressions: name them.
-    const std::string host = local_uri.host, service = std::to_string(local_uri.port);
-    auto [resolve_ec, endpoints] = co_await resolver.async_resolve(host, service, as_tuple_awaitable);
-    if (resolve_ec) {
-        ec = resolve_ec;
-        co_return Path{};
-    }
+    detail::complete_local_uri(local_uri, "127.0.0.1");
     auto l = std::make_unique<listener>(executor_);
-    const auto endpoint = endpoints.begin()->endpoint();
-    l->acceptor.open(endpoint.protocol(), ec);
-    if (!ec)
-        l->acceptor.set_option(asio::ip::tcp::acceptor::reuse_address(true), ec);
-    if (!ec)
-        l->acceptor.bind(endpoint, ec);
-    if (!ec)
-        l->acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    co_await detail::listen_on(l->acceptor, local_uri, ec);
     if (ec)
         co_return Path{};
     local_uri.port = l->acceptor.local_endpoint().port();
@@ -78,28 +56,9 @@ asio::awaitable<std::unique_ptr<MSRPTransport>> AcceptorDirect::complete(const P
         // One connection per AcceptorDirect (the seed): stop listening now.
         std::error_code ignored;
         acceptor.close(ignored);
-        std::unique_ptr<detail::byte_stream> stream;
-        if (local.use_tls) {
-            auto context =
-                std::make_shared<asio::ssl::context>(detail::make_tls_context(detail::tls_role::server, options.tls));
-            auto tls = std::make_unique<detail::tls_byte_stream>(std::move(socket), std::move(context));
-            if (options.transport.logger)
-                options.transport.logger->on_state(
-                    connection_event{connection_state::connected, tls->info, {}, {}, {}});
-            co_await tls->handshake(asio::ssl::stream_base::server, options.tls, result);
-            if (options.transport.logger)
-                options.transport.logger->on_state(connection_event{
-                    result ? connection_state::error : connection_state::tls_handshake, tls->info, result, {},
-                    tls->peer_fingerprint()});
-            if (result)
-                co_return nullptr;
-            stream = std::move(tls);
-        } else {
-            stream = std::make_unique<detail::tcp_byte_stream>(std::move(socket));
-            if (options.transport.logger)
-                options.transport.logger->on_state(
-                    connection_event{connection_state::connected, stream->info, {}, {}, {}});
-        }
+        auto stream = co_await detail::accept_stream(std::move(socket), local.use_tls, options, result);
+        if (result)
+            co_return nullptr;
         auto transport = std::make_unique<MSRPTransport>(std::move(stream), local, Path{local}, std::move(remote),
                                                          options.transport);
         co_await detail::bind_passive(*transport, result);

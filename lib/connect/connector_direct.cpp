@@ -1,67 +1,15 @@
 #include <msrp/connect/connector.hpp>
-#include <msrp/protocol/random_ident.hpp>
 
-#include "../transport/byte_stream.hpp"
-#include "../transport/tls_context.hpp"
 #include "binding.hpp"
 #include "deadline.hpp"
+#include "stream_setup.hpp"
 
-#include <asio/connect.hpp>
-#include <asio/experimental/as_tuple.hpp>
 #include <asio/ip/host_name.hpp>
-#include <asio/ip/tcp.hpp>
 
 namespace msrp {
 namespace {
 
-constexpr auto as_tuple_awaitable = asio::experimental::as_tuple(asio::use_awaitable);
-
 [[noreturn]] void throw_error(std::error_code ec, const char* what) { throw std::system_error(ec, what); }
-
-/// Connects to `target`, runs the TLS handshake for msrps, and wraps the
-/// connection in a byte stream.
-asio::awaitable<std::unique_ptr<detail::byte_stream>> open_stream(const URI& target, const connect_options& options,
-                                                                 std::error_code& ec) {
-    auto executor = co_await asio::this_coro::executor;
-    if (options.transport.logger) {
-        connection_info pending;
-        pending.remote = target.host + ":" + std::to_string(target.effective_port());
-        pending.tls = target.use_tls;
-        options.transport.logger->on_state(connection_event{connection_state::connecting, pending, {}, {}, {}});
-    }
-    asio::ip::tcp::resolver resolver(executor);
-    // GCC 12 mishandles temporaries in co_await expressions: name them.
-    const std::string host = target.host, service = std::to_string(target.effective_port());
-    auto [resolve_ec, endpoints] = co_await resolver.async_resolve(host, service, as_tuple_awaitable);
-    if (resolve_ec) {
-        ec = resolve_ec;
-        co_return nullptr;
-    }
-    asio::ip::tcp::socket socket(executor);
-    auto [connect_ec, endpoint] = co_await asio::async_connect(socket, endpoints, as_tuple_awaitable);
-    (void)endpoint;
-    if (connect_ec) {
-        ec = connect_ec;
-        co_return nullptr;
-    }
-    if (!target.use_tls) {
-        auto stream = std::make_unique<detail::tcp_byte_stream>(std::move(socket));
-        if (options.transport.logger)
-            options.transport.logger->on_state(connection_event{connection_state::connected, stream->info, {}, {}, {}});
-        co_return stream;
-    }
-    auto context = std::make_shared<asio::ssl::context>(detail::make_tls_context(detail::tls_role::client, options.tls));
-    auto stream = std::make_unique<detail::tls_byte_stream>(std::move(socket), std::move(context));
-    if (options.transport.logger)
-        options.transport.logger->on_state(connection_event{connection_state::connected, stream->info, {}, {}, {}});
-    co_await stream->handshake(asio::ssl::stream_base::client, options.tls, ec);
-    if (options.transport.logger)
-        options.transport.logger->on_state(connection_event{
-            ec ? connection_state::error : connection_state::tls_handshake, stream->info, ec, {}, stream->peer_fingerprint()});
-    if (ec)
-        co_return nullptr;
-    co_return stream;
-}
 
 } // namespace
 
@@ -95,14 +43,9 @@ asio::awaitable<Path> ConnectorDirect::prepare(URI& local_uri, std::error_code& 
     ec = {};
     // The connecting side listens nowhere: its URI only names the session.
     // RFC 6135 §4.2: an active endpoint's port is not used; 9 says so.
-    if (local_uri.host.empty())
-        local_uri.host = asio::ip::host_name();
+    detail::complete_local_uri(local_uri, asio::ip::host_name());
     if (local_uri.port == 0)
         local_uri.port = 9;
-    if (local_uri.session_id.empty())
-        local_uri.session_id = random_ident();
-    if (local_uri.transport.empty())
-        local_uri.transport = "tcp";
     local_uri_ = local_uri;
     co_return Path{local_uri};
 }
@@ -120,7 +63,7 @@ asio::awaitable<std::unique_ptr<MSRPTransport>> ConnectorDirect::complete(const 
     }
     auto connect_and_bind = [](URI local, Path remote, connect_options options,
                                std::error_code& result) -> asio::awaitable<std::unique_ptr<MSRPTransport>> {
-        auto stream = co_await open_stream(remote.front(), options, result);
+        auto stream = co_await detail::open_stream(remote.front(), options, result);
         if (result)
             co_return nullptr;
         auto transport = std::make_unique<MSRPTransport>(std::move(stream), local, Path{local}, std::move(remote),

@@ -1,10 +1,8 @@
 #include <msrp/connect/server.hpp>
 #include <msrp/protocol/make_chunk.hpp>
-#include <msrp/protocol/random_ident.hpp>
 
-#include "../transport/byte_stream.hpp"
-#include "../transport/tls_context.hpp"
 #include "deadline.hpp"
+#include "stream_setup.hpp"
 
 #include <asio/co_spawn.hpp>
 #include <asio/experimental/as_tuple.hpp>
@@ -33,7 +31,8 @@ struct MSRPServer::state : std::enable_shared_from_this<state> {
     struct listener {
         explicit listener(asio::any_io_executor executor) : acceptor(std::move(executor)) {}
         asio::ip::tcp::acceptor acceptor;
-        asio::ip::tcp::endpoint endpoint;
+        std::string host; ///< as the URIs it serves name it
+        std::uint16_t port = 0;
         bool tls = false;
     };
     struct expected_uri {
@@ -133,22 +132,9 @@ struct MSRPServer::state : std::enable_shared_from_this<state> {
     asio::awaitable<std::unique_ptr<MSRPTransport>> open_and_read_first(std::shared_ptr<listener> l,
                                                                         asio::ip::tcp::socket socket,
                                                                         IncomingChunk& first, std::error_code& ec) {
-        std::unique_ptr<detail::byte_stream> stream;
-        if (l->tls) {
-            auto context =
-                std::make_shared<asio::ssl::context>(detail::make_tls_context(detail::tls_role::server, options.tls));
-            auto tls = std::make_unique<detail::tls_byte_stream>(std::move(socket), std::move(context));
-            co_await tls->handshake(asio::ssl::stream_base::server, options.tls, ec);
-            if (options.transport.logger)
-                options.transport.logger->on_state(connection_event{
-                    ec ? connection_state::error : connection_state::tls_handshake, tls->info, ec, {},
-                    tls->peer_fingerprint()});
-            if (ec)
-                co_return nullptr;
-            stream = std::move(tls);
-        } else {
-            stream = std::make_unique<detail::tcp_byte_stream>(std::move(socket));
-        }
+        auto stream = co_await detail::accept_stream(std::move(socket), l->tls, options, ec);
+        if (ec)
+            co_return nullptr;
         auto transport = std::make_unique<MSRPTransport>(std::move(stream), URI{}, Path{}, Path{}, options.transport);
         first = co_await transport->read_chunk(std::nullopt, ec);
         if (ec)
@@ -232,25 +218,11 @@ asio::awaitable<Path> MSRPServer::prepare(URI& local_uri, std::shared_ptr<Logger
         ec = asio::error::operation_aborted;
         co_return Path{};
     }
-    if (local_uri.host.empty())
-        local_uri.host = "127.0.0.1";
-    if (local_uri.session_id.empty())
-        local_uri.session_id = random_ident();
-    if (local_uri.transport.empty())
-        local_uri.transport = "tcp";
-    asio::ip::tcp::resolver resolver(st.executor);
-    // GCC 12 mishandles temporaries in co_await expressions: name them.
-    const std::string host = local_uri.host, service = std::to_string(local_uri.port);
-    auto [resolve_ec, endpoints] = co_await resolver.async_resolve(host, service, as_tuple_awaitable);
-    if (resolve_ec) {
-        ec = resolve_ec;
-        co_return Path{};
-    }
-    const auto wanted = endpoints.begin()->endpoint();
+    detail::complete_local_uri(local_uri, "127.0.0.1");
     std::shared_ptr<state::listener> l;
-    if (wanted.port() != 0)
+    if (local_uri.port != 0)
         for (const auto& existing : st.listeners)
-            if (existing->endpoint == wanted)
+            if (existing->port == local_uri.port && existing->host == local_uri.host)
                 l = existing;
     if (l && l->tls != local_uri.use_tls) {
         ec = errc::invalid_argument; // one port speaks either TLS or TCP
@@ -258,21 +230,16 @@ asio::awaitable<Path> MSRPServer::prepare(URI& local_uri, std::shared_ptr<Logger
     }
     if (!l) {
         l = std::make_shared<state::listener>(st.executor);
-        l->tls = local_uri.use_tls;
-        l->acceptor.open(wanted.protocol(), ec);
-        if (!ec)
-            l->acceptor.set_option(asio::ip::tcp::acceptor::reuse_address(true), ec);
-        if (!ec)
-            l->acceptor.bind(wanted, ec);
-        if (!ec)
-            l->acceptor.listen(asio::socket_base::max_listen_connections, ec);
+        co_await detail::listen_on(l->acceptor, local_uri, ec);
         if (ec)
             co_return Path{};
-        l->endpoint = l->acceptor.local_endpoint();
+        l->host = local_uri.host;
+        l->port = l->acceptor.local_endpoint().port();
+        l->tls = local_uri.use_tls;
         st.listeners.push_back(l);
         asio::co_spawn(st.executor, st.accept_loop(l), rethrow);
     }
-    local_uri.port = l->endpoint.port();
+    local_uri.port = l->port;
     st.expected.push_back(state::expected_uri{local_uri, std::move(logger), l});
     co_return Path{local_uri};
 }

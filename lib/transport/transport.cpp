@@ -5,7 +5,9 @@
 #include "byte_stream.hpp"
 
 #include <asio/error.hpp>
+#include <asio/experimental/as_tuple.hpp>
 #include <asio/this_coro.hpp>
+#include <asio/use_awaitable.hpp>
 
 #include <algorithm>
 #include <cstring>
@@ -27,7 +29,8 @@ MSRPTransport::MSRPTransport(std::unique_ptr<detail::byte_stream> stream, URI lo
       full_local_path_(std::move(full_local_path)),
       full_remote_path_(std::move(full_remote_path)),
       options_(std::move(options)),
-      parser_(options_.parser) {
+      parser_(options_.parser),
+      write_done_(stream_->get_executor()) {
     // The buffer holds a whole head while the parser checks it in place.
     buffer_size_ = std::max(options_.read_buffer_bytes,
                             parser_.options().limits.max_header_block_bytes + end_line_overhead);
@@ -106,9 +109,37 @@ asio::awaitable<void> MSRPTransport::write(std::span<const std::string_view> buf
         throw_error(ec, "MSRPTransport::write");
 }
 
+asio::awaitable<void> MSRPTransport::acquire_writer(std::error_code& ec) {
+    // Writes queue here so that two chunks' bytes never interleave: each
+    // waiter sleeps until the writer before it is done. release_writer()
+    // wakes them by cancelling the timer; a cancellation of the waiting
+    // operation itself shows in its cancellation state.
+    auto cancellation = co_await asio::this_coro::cancellation_state;
+    while (writing_) {
+        write_done_.expires_at(asio::steady_timer::time_point::max());
+        auto [wait_ec] = co_await write_done_.async_wait(asio::experimental::as_tuple(asio::use_awaitable));
+        (void)wait_ec;
+        if (cancellation.cancelled() != asio::cancellation_type::none) {
+            ec = asio::error::operation_aborted;
+            co_return;
+        }
+    }
+    writing_ = true;
+}
+
+void MSRPTransport::release_writer() noexcept {
+    writing_ = false;
+    write_done_.cancel();
+}
+
 asio::awaitable<void> MSRPTransport::write(std::span<const std::string_view> buffers, std::error_code& ec) {
+    ec = {};
+    co_await acquire_writer(ec);
+    if (ec)
+        co_return;
     if (error_) {
         ec = error_;
+        release_writer();
         co_return;
     }
     std::vector<asio::const_buffer> pieces;
@@ -120,6 +151,7 @@ asio::awaitable<void> MSRPTransport::write(std::span<const std::string_view> buf
             options_.logger->on_data(traffic_direction::out, stream_->info, b, b.starts_with("MSRP "));
     }
     co_await stream_->write(pieces, ec);
+    release_writer();
     if (ec)
         fail(ec);
 }
@@ -132,13 +164,17 @@ asio::awaitable<void> MSRPTransport::write_chunk(const Chunk& chunk) {
 }
 
 asio::awaitable<void> MSRPTransport::write_chunk(const Chunk& chunk, std::error_code& ec) {
-    // One write at a time (see the class comment): the head buffer is reused.
-    serialized_chunk& wire = *write_buffer_;
-    ec = serialize(chunk, wire);
+    ec = {};
+    co_await acquire_writer(ec);
     if (ec)
         co_return;
-    if (error_) {
+    // The head buffer is reused: it belongs to the one writer at a time.
+    serialized_chunk& wire = *write_buffer_;
+    ec = serialize(chunk, wire);
+    if (!ec && error_)
         ec = error_;
+    if (ec) {
+        release_writer();
         co_return;
     }
     const auto views = wire.buffers();
@@ -150,6 +186,7 @@ asio::awaitable<void> MSRPTransport::write_chunk(const Chunk& chunk, std::error_
     }
     const asio::const_buffer pieces[3] = {asio::buffer(views[0]), asio::buffer(views[1]), asio::buffer(views[2])};
     co_await stream_->write(pieces, ec);
+    release_writer();
     if (ec)
         fail(ec);
 }

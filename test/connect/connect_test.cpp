@@ -488,3 +488,32 @@ TEST_CASE("the traffic log sees the connection's life and every chunk", "[connec
     CHECK(std::find(events.begin(), events.end(), "bound") != events.end());
     CHECK(data_lines >= 4); // binding SEND out, its 200 in, the message out (head, body, end-line)
 }
+
+TEST_CASE("writes started together go out whole, one after the other", "[transport]") {
+    asio::io_context ctx{1};
+    msrp::test::run(ctx, [&]() -> asio::awaitable<void> {
+        msrp::AcceptorDirect acceptor(ctx.get_executor(), short_options());
+        msrp::ConnectorDirect connector(ctx.get_executor(), short_options());
+        bound_pair pair;
+        const msrp::URI any_local;
+        co_await bind_pair(acceptor, connector, any_local, pair);
+        REQUIRE_FALSE(pair.connected.ec);
+        auto& c = *pair.connected.transport;
+        // Big enough that each write needs many socket writes.
+        std::vector<msrp::Chunk> chunks;
+        for (char fill : {'a', 'b', 'c', 'd'}) {
+            msrp::make_chunk_params p;
+            p.data = std::string(3 << 20, fill);
+            chunks.push_back(c.make_chunk(p));
+        }
+        auto writer = [&](std::size_t i) -> asio::awaitable<void> { co_await c.write_chunk(chunks[i]); };
+        auto reader = [&]() -> asio::awaitable<void> {
+            for (std::size_t i = 0; i < chunks.size(); ++i) {
+                const auto got = co_await pair.accepted.transport->read_chunk();
+                CHECK(got.transaction_id == chunks[i].transaction_id);
+                CHECK(got.data == chunks[i].data);
+            }
+        };
+        co_await (writer(0) && writer(1) && writer(2) && writer(3) && reader());
+    });
+}

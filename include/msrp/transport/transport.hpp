@@ -16,6 +16,7 @@
 
 #include <asio/any_io_executor.hpp>
 #include <asio/awaitable.hpp>
+#include <asio/steady_timer.hpp>
 
 #include <cstddef>
 #include <cstdint>
@@ -59,9 +60,9 @@ struct IncomingChunk : Chunk {
 /// known. Built by connectors and acceptors (`ConnectorDirect`, ...); used
 /// by sessions. Not thread-safe: use it from its executor only.
 ///
-/// At most one `read_chunk` and one `write` may be outstanding at a time;
-/// two writes never interleave their bytes because each write completes
-/// before the next starts (sessions queue them).
+/// At most one `read_chunk` may be outstanding at a time. Writes may be
+/// started by several coroutines at once: they queue, in order, and each
+/// chunk's bytes go out whole, never interleaved with another's.
 class MSRPTransport {
 public:
     MSRPTransport(std::unique_ptr<detail::byte_stream> stream, URI local_uri, Path full_local_path,
@@ -134,6 +135,8 @@ public:
 
 private:
     asio::awaitable<std::size_t> fill(std::error_code& ec);
+    asio::awaitable<void> acquire_writer(std::error_code& ec);
+    void release_writer() noexcept;
     void fail(std::error_code ec) noexcept;
     void log_state(connection_state state, std::error_code ec = {}, std::string_view detail = {}) const;
 
@@ -152,6 +155,8 @@ private:
     std::uint64_t partial_body_start_ = 0; ///< Byte-Range start of the next segment
     std::error_code error_;                ///< sticky once the connection failed
     std::unique_ptr<serialized_chunk> write_buffer_; ///< reused by write_chunk
+    bool writing_ = false;                 ///< a write is on the socket
+    asio::steady_timer write_done_;        ///< wakes queued writers
 };
 
 } // namespace msrp

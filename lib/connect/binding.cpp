@@ -4,6 +4,9 @@
 
 namespace msrp::detail {
 
+// Requests the peer may send before it answers the binding SEND.
+constexpr std::size_t max_early_requests = 64;
+
 asio::awaitable<void> bind_active(MSRPTransport& transport, std::error_code& ec) {
     // RFC 6135 §4.2 / RFC 4975 §5.4: the connecting side sends a SEND at
     // once; with nothing to say it is empty (no body, Byte-Range 1-0/0).
@@ -30,15 +33,19 @@ asio::awaitable<void> bind_active(MSRPTransport& transport, std::error_code& ec)
             }
             co_return;
         }
-        if (reply.is_request())
+        if (reply.is_request()) {
+            // Bounded: a peer that only talks and never answers is refused.
+            if (early.size() >= max_early_requests) {
+                ec = errc::bind_failed;
+                transport.close();
+                co_return;
+            }
             early.push_back(std::move(reply));
+        }
     }
 }
 
-asio::awaitable<void> bind_passive(MSRPTransport& transport, std::error_code& ec) {
-    auto first = co_await transport.read_chunk(std::nullopt, ec);
-    if (ec)
-        co_return;
+asio::awaitable<void> answer_binding(MSRPTransport& transport, IncomingChunk first, std::error_code& ec) {
     std::error_code mismatch;
     if (first.method != "SEND")
         mismatch = errc::session_mismatch;
@@ -63,6 +70,13 @@ asio::awaitable<void> bind_passive(MSRPTransport& transport, std::error_code& ec
         first.answered = true;
         transport.unread(std::move(first));
     }
+}
+
+asio::awaitable<void> bind_passive(MSRPTransport& transport, std::error_code& ec) {
+    auto first = co_await transport.read_chunk(std::nullopt, ec);
+    if (ec)
+        co_return;
+    co_await answer_binding(transport, std::move(first), ec);
 }
 
 } // namespace msrp::detail

@@ -12,7 +12,9 @@
 namespace msrp::detail {
 
 /// Active side: sends an empty SEND carrying the paths and waits for its
-/// response. Errors: `errc::bind_failed` (non-2xx answer), read errors.
+/// response; requests the peer sends before answering are kept for the
+/// session (at most 64). Errors: `errc::bind_failed` (non-2xx answer, or
+/// too many requests before it), read errors.
 asio::awaitable<void> bind_active(MSRPTransport& transport, std::error_code& ec);
 
 /// Passive side: reads the first chunk and checks it with
@@ -20,5 +22,11 @@ asio::awaitable<void> bind_active(MSRPTransport& transport, std::error_code& ec)
 /// `errc::session_mismatch`. Anything but a SEND first fails with
 /// `errc::session_mismatch` too (answered 481 when it is a request).
 asio::awaitable<void> bind_passive(MSRPTransport& transport, std::error_code& ec);
+
+/// The passive side's answer to a binding chunk already read: 200 when it
+/// is a SEND whose paths match the transport's, else 481, the transport
+/// closed and `errc::session_mismatch`. A binding SEND with content is put
+/// back (marked answered) for the session.
+asio::awaitable<void> answer_binding(MSRPTransport& transport, IncomingChunk first, std::error_code& ec);
 
 } // namespace msrp::detail

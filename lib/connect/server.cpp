@@ -1,6 +1,7 @@
 #include <msrp/connect/server.hpp>
 #include <msrp/protocol/make_chunk.hpp>
 
+#include "binding.hpp"
 #include "deadline.hpp"
 #include "stream_setup.hpp"
 
@@ -84,25 +85,11 @@ struct MSRPServer::state : std::enable_shared_from_this<state> {
         return from && !from->empty() && !remote.empty() && from->back() == remote.back();
     }
 
-    // Answers the binding SEND and makes the transport the session's.
+    // Makes the transport the session's and answers its binding SEND.
     static asio::awaitable<void> accept_binding(MSRPTransport& transport, IncomingChunk first, const URI& local,
                                                 const Path& remote, std::error_code& ec) {
         transport.bind_to(local, Path{local}, remote);
-        ec = transport.check_incoming_SEND_chunk(first);
-        const auto answer = make_response(first, ec ? 481 : 200, local);
-        std::error_code write_ec;
-        co_await transport.write_chunk(answer, write_ec);
-        if (!ec)
-            ec = write_ec;
-        if (ec) {
-            transport.close();
-            co_return;
-        }
-        // A binding SEND with content is the session's first message.
-        if (first.has_body || first.contflag != contflag::complete) {
-            first.answered = true;
-            transport.unread(std::move(first));
-        }
+        co_await detail::answer_binding(transport, std::move(first), ec);
     }
 
     static asio::awaitable<void> refuse(MSRPTransport& transport, const IncomingChunk& first) {

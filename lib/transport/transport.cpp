@@ -199,6 +199,12 @@ asio::awaitable<std::size_t> MSRPTransport::fill(std::error_code& ec) {
         buffer_end_ -= buffer_begin_;
         buffer_begin_ = 0;
     }
+    // Cannot happen while the buffer is larger than the parser's head limit
+    // (the constructor sees to it); a read into no room would spin.
+    if (buffer_end_ == buffer_size_) {
+        ec = errc::header_block_too_large;
+        co_return 0;
+    }
     const auto n = co_await stream_->read_some(asio::buffer(buffer_.get() + buffer_end_, buffer_size_ - buffer_end_),
                                                ec);
     buffer_end_ += n;

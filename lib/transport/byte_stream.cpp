@@ -86,6 +86,21 @@ asio::awaitable<std::size_t> tls_byte_stream::read_some(asio::mutable_buffer buf
 }
 
 asio::awaitable<void> tls_byte_stream::write(std::span<const asio::const_buffer> buffers, std::error_code& ec) {
+    // TLS encrypts one buffer per SSL_write: a chunk's small head and
+    // end-line would each become a record and a socket write of their own.
+    // Gathered into one staging buffer they share records with the body.
+    std::size_t total = 0;
+    for (const auto& b : buffers)
+        total += b.size();
+    if (buffers.size() > 1 && total <= max_staged_write_bytes) {
+        staging_.clear();
+        for (const auto& b : buffers)
+            staging_.append(static_cast<const char*>(b.data()), b.size());
+        auto [e, n] = co_await asio::async_write(stream_, asio::buffer(staging_), as_tuple_awaitable);
+        (void)n;
+        ec = e;
+        co_return;
+    }
     auto [e, n] = co_await asio::async_write(stream_, buffers, as_tuple_awaitable);
     (void)n;
     ec = e;

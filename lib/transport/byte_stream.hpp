@@ -73,9 +73,13 @@ public:
     bool is_open() const noexcept override { return stream_.lowest_layer().is_open(); }
 
 private:
+    /// Largest write copied into one buffer before encryption (see write()).
+    static constexpr std::size_t max_staged_write_bytes = 256 * 1024;
+
     std::shared_ptr<asio::ssl::context> context_; // outlives stream_
     asio::ssl::stream<asio::ip::tcp::socket> stream_;
     std::string peer_fingerprint_;
+    std::string staging_; ///< reused by write(); one write at a time
 };
 
 } // namespace msrp::detail

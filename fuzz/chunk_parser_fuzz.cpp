@@ -26,15 +26,9 @@
 #include <string_view>
 #include <vector>
 
-namespace {
+#include "fuzz_check.hpp"
 
-#define FUZZ_CHECK(cond)                                                                   \
-    do {                                                                                   \
-        if (!(cond)) {                                                                     \
-            std::fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-            std::abort();                                                                  \
-        }                                                                                  \
-    } while (0)
+namespace {
 
 constexpr std::size_t config_bytes = 8;
 

@@ -22,15 +22,9 @@
 #include <string>
 #include <string_view>
 
-namespace {
+#include "fuzz_check.hpp"
 
-#define FUZZ_CHECK(cond)                                                                   \
-    do {                                                                                   \
-        if (!(cond)) {                                                                     \
-            std::fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-            std::abort();                                                                  \
-        }                                                                                  \
-    } while (0)
+namespace {
 
 msrp::parser_options lenient_options() {
     msrp::parser_options o;

@@ -16,15 +16,9 @@
 #include <string>
 #include <string_view>
 
-namespace {
+#include "fuzz_check.hpp"
 
-#define FUZZ_CHECK(cond)                                                                   \
-    do {                                                                                   \
-        if (!(cond)) {                                                                     \
-            std::fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-            std::abort();                                                                  \
-        }                                                                                  \
-    } while (0)
+namespace {
 
 bool within(std::string_view part, std::string_view whole) {
     if (part.empty())

@@ -64,9 +64,7 @@ asio::awaitable<std::unique_ptr<MSRPTransport>> AcceptorDirect::complete(const P
         co_await detail::bind_passive(*transport, result);
         if (result)
             co_return nullptr;
-        if (options.transport.logger)
-            options.transport.logger->on_state(
-                connection_event{connection_state::bound, transport->connection(), {}, {}, {}});
+        transport->mark_bound();
         co_return transport;
     };
     std::error_code op_ec;

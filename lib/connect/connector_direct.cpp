@@ -71,9 +71,7 @@ asio::awaitable<std::unique_ptr<MSRPTransport>> ConnectorDirect::complete(const 
         co_await detail::bind_active(*transport, result);
         if (result)
             co_return nullptr;
-        if (options.transport.logger)
-            options.transport.logger->on_state(
-                connection_event{connection_state::bound, transport->connection(), {}, {}, {}});
+        transport->mark_bound();
         co_return transport;
     };
     std::error_code op_ec;

@@ -158,8 +158,10 @@ struct MSRPServer::state : std::enable_shared_from_this<state> {
                 continue;
             waiters.erase(it);
             co_await accept_binding(*transport, std::move(first), local, w.remote, w.ec);
-            if (!w.ec)
+            if (!w.ec) {
+                transport->mark_bound();
                 w.result = std::move(transport);
+            }
             w.done = true;
             w.wake.cancel();
             co_return;
@@ -259,6 +261,7 @@ asio::awaitable<std::unique_ptr<MSRPTransport>> MSRPServer::complete(const Path&
         co_await state::accept_binding(*transport, std::move(entry->first), entry->local, full_remote_path, ec);
         if (ec)
             co_return nullptr;
+        transport->mark_bound();
         co_return transport;
     }
     state::waiter w(st->executor);

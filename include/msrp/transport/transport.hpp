@@ -112,6 +112,8 @@ public:
     /// Sets the paths once they are known: a server learns which session a
     /// connection belongs to from its first chunk.
     void bind_to(URI local_uri, Path full_local_path, Path full_remote_path);
+    /// Connectors call it once the binding succeeded: logs `bound`.
+    void mark_bound() const { log_state(connection_state::bound); }
     /// Logs to `logger` from now on (null: no logging).
     void set_logger(std::shared_ptr<Logger> logger) noexcept { options_.logger = std::move(logger); }
 

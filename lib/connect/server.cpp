@@ -67,7 +67,10 @@ struct MSRPServer::state : std::enable_shared_from_this<state> {
     std::vector<std::shared_ptr<listener>> listeners;
     std::vector<expected_uri> expected;
     std::list<std::shared_ptr<pending_connection>> pending;
-    std::list<waiter*> waiters;
+    // Shared with the coroutine serving a waiter: a `complete` that gives
+    // up (timeout, cancellation) while its connection is being answered
+    // leaves the waiter alive for that coroutine.
+    std::list<std::shared_ptr<waiter>> waiters;
     bool closed = false;
 
     const expected_uri* find_expected(const Chunk& first) const {
@@ -153,7 +156,8 @@ struct MSRPServer::state : std::enable_shared_from_this<state> {
             transport->set_logger(session->logger);
         // A session already waiting takes the connection now.
         for (auto it = waiters.begin(); it != waiters.end(); ++it) {
-            waiter& w = **it;
+            const auto keep = *it;
+            waiter& w = *keep;
             if (!from_matches(first, w.remote))
                 continue;
             waiters.erase(it);
@@ -264,13 +268,14 @@ asio::awaitable<std::unique_ptr<MSRPTransport>> MSRPServer::complete(const Path&
         transport->mark_bound();
         co_return transport;
     }
-    state::waiter w(st->executor);
+    const auto shared_waiter = std::make_shared<state::waiter>(st->executor);
+    auto& w = *shared_waiter;
     w.remote = full_remote_path;
     w.wake.expires_after(st->options.bind_timeout);
-    st->waiters.push_back(&w);
+    st->waiters.push_back(shared_waiter);
     co_await w.wake.async_wait(as_tuple_awaitable);
     if (!w.done) {
-        st->waiters.remove(&w);
+        st->waiters.remove(shared_waiter);
         // Timer expiry or the caller's cancellation.
         ec = w.wake.expiry() <= asio::steady_timer::clock_type::now() ? make_error_code(errc::bind_timeout)
                                                                          : std::error_code(asio::error::operation_aborted);
@@ -312,7 +317,7 @@ void MSRPServer::close() noexcept {
     st.expected.clear();
     for (auto& p : st.pending)
         p->expiry.cancel();
-    for (auto* w : st.waiters) {
+    for (auto& w : st.waiters) {
         w->ec = asio::error::operation_aborted;
         w->done = true;
         w->wake.cancel();

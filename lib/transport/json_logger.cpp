@@ -5,72 +5,25 @@
 
 #include "log_format.hpp"
 
-#include "../protocol/text_checks.hpp"
+#include <nlohmann/json.hpp>
 
+#include <cstdint>
 #include <ostream>
 #include <string>
 
 namespace msrp {
 namespace {
 
-using namespace detail;
-constexpr auto npos = std::string_view::npos;
-
-// ---------------------------------------------------------------------------
-// JSON
-
-// A JSON string (RFC 8259 §7). Octets that are not UTF-8 become U+FFFD:
-// error messages and addresses are meant as text, and a JSON line must be
-// valid UTF-8 for every tool reading it.
-void append_json_string(std::string& out, std::string_view s) {
-    out += '"';
-    for (std::size_t i = 0; i < s.size();) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        if (c >= 0x80) {
-            const auto n = utf8_sequence_length(s.substr(i));
-            if (n == 0 || n == npos) {
-                out += "\\ufffd";
-                ++i;
-            } else {
-                out.append(s.substr(i, n));
-                i += n;
-            }
-            continue;
-        }
-        switch (c) {
-        case '"':
-            out += "\\\"";
-            break;
-        case '\\':
-            out += "\\\\";
-            break;
-        case '\n':
-            out += "\\n";
-            break;
-        case '\r':
-            out += "\\r";
-            break;
-        case '\t':
-            out += "\\t";
-            break;
-        default:
-            // DEL is legal in JSON but escaped anyway to keep lines printable.
-            if (c < 0x20 || c == 0x7f) {
-                out += "\\u00";
-                append_hex_octet(out, c);
-            } else {
-                out += static_cast<char>(c);
-            }
-        }
-        ++i;
-    }
-    out += '"';
-}
+using detail::append_utc_time;
+using detail::is_utf8;
+using detail::state_name;
 
 // RFC 4648 §4, with padding.
-void append_base64(std::string& out, std::string_view s) {
+std::string base64(std::string_view s) {
     constexpr std::string_view alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     const auto u = [&](std::size_t i) { return static_cast<std::uint32_t>(static_cast<unsigned char>(s[i])); };
+    std::string out;
+    out.reserve((s.size() + 2) / 3 * 4);
     std::size_t i = 0;
     for (; i + 3 <= s.size(); i += 3) {
         const std::uint32_t v = u(i) << 16 | u(i + 1) << 8 | u(i + 2);
@@ -86,6 +39,7 @@ void append_base64(std::string& out, std::string_view s) {
         out += rest == 2 ? alphabet[v >> 6 & 63] : '=';
         out += '=';
     }
+    return out;
 }
 
 class json_logger final : public Logger {
@@ -93,73 +47,63 @@ public:
     explicit json_logger(std::ostream& out) : out_(out) {}
 
     void on_state(const connection_event& event) override {
-        std::string line = begin(event.connection);
-        line += ",\"event\":\"";
-        line += state_name(event.state);
-        line += '"';
-        append_connection(line, event.connection);
-        if (event.ec) {
-            line += ",\"error\":{\"category\":";
-            append_json_string(line, event.ec.category().name());
-            line += ",\"value\":";
-            line += std::to_string(event.ec.value());
-            line += ",\"message\":";
-            append_json_string(line, event.ec.message());
-            line += '}';
-        }
-        if (!event.detail.empty()) {
-            line += ",\"detail\":";
-            append_json_string(line, event.detail);
-        }
-        if (!event.peer_fingerprint.empty()) {
-            line += ",\"fingerprint\":";
-            append_json_string(line, event.peer_fingerprint);
-        }
-        end(line);
+        auto line = begin(event.connection);
+        line["event"] = state_name(event.state);
+        if (event.ec)
+            line["error"] = {{"category", event.ec.category().name()},
+                             {"value", event.ec.value()},
+                             {"message", event.ec.message()}};
+        if (!event.detail.empty())
+            line["detail"] = event.detail;
+        if (!event.peer_fingerprint.empty())
+            line["fingerprint"] = event.peer_fingerprint;
+        write(line);
     }
 
     void on_data(traffic_direction direction, const connection_info& connection, std::string_view bytes,
                  bool starts_chunk) override {
-        std::string line = begin(connection);
-        line += direction == traffic_direction::out ? ",\"direction\":\"out\"" : ",\"direction\":\"in\"";
-        append_connection(line, connection);
-        line += ",\"bytes\":";
+        auto line = begin(connection);
+        line["direction"] = direction == traffic_direction::out ? "out" : "in";
+        // JSON strings are Unicode: bytes that are not UTF-8 (a binary body,
+        // or a character cut between two calls) go as base64.
         if (is_utf8(bytes)) {
-            append_json_string(line, bytes);
+            line["bytes"] = bytes;
         } else {
-            line += '"';
-            append_base64(line, bytes);
-            line += "\",\"encoding\":\"base64\"";
+            line["bytes"] = base64(bytes);
+            line["encoding"] = "base64";
         }
-        line += starts_chunk ? ",\"starts_chunk\":true" : ",\"starts_chunk\":false";
-        end(line);
+        line["starts_chunk"] = starts_chunk;
+        write(line);
     }
 
 private:
-    static std::string begin(const connection_info& c) {
-        std::string line = "{\"time\":\"";
-        append_utc_time(line, true);
-        line += "\",\"connection\":";
-        line += std::to_string(c.id);
+    static nlohmann::ordered_json begin(const connection_info& c) {
+        std::string time;
+        append_utc_time(time, true);
+        nlohmann::ordered_json line;
+        line["time"] = time;
+        line["connection"] = c.id;
+        line["local"] = c.local;
+        line["remote"] = c.remote;
+        line["tls"] = c.tls;
         return line;
     }
 
-    static void append_connection(std::string& line, const connection_info& c) {
-        line += ",\"local\":";
-        append_json_string(line, c.local);
-        line += ",\"remote\":";
-        append_json_string(line, c.remote);
-        line += c.tls ? ",\"tls\":true" : ",\"tls\":false";
-    }
-
-    void end(std::string& line) {
-        line += "}\n";
-        out_.write(line.data(), static_cast<std::streamsize>(line.size()));
+    void write(const nlohmann::ordered_json& line) {
+        // Text fields from the network (a detail, an error message) may hold
+        // invalid UTF-8: replace it rather than lose the line.
+        std::string text = line.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+        // JSON allows a raw DEL in strings; escaped, a log shown on a
+        // terminal holds no control character at all. It can only stand
+        // inside a string, so the escape keeps the value.
+        for (auto pos = text.find('\x7f'); pos != std::string::npos; pos = text.find('\x7f', pos))
+            text.replace(pos, 1, "\\u007f");
+        text += '\n';
+        out_.write(text.data(), static_cast<std::streamsize>(text.size()));
     }
 
     std::ostream& out_;
 };
-
 
 } // namespace
 

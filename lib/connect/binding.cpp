@@ -79,4 +79,20 @@ asio::awaitable<void> bind_passive(MSRPTransport& transport, std::error_code& ec
     co_await answer_binding(transport, std::move(first), ec);
 }
 
+asio::awaitable<std::unique_ptr<MSRPTransport>> bind_stream(std::unique_ptr<byte_stream> stream, URI local,
+                                                            Path remote, const transport_options& options,
+                                                            bool active, std::error_code& ec) {
+    const Path local_path{local};
+    auto transport = std::make_unique<MSRPTransport>(std::move(stream), std::move(local), local_path,
+                                                     std::move(remote), options);
+    if (active)
+        co_await bind_active(*transport, ec);
+    else
+        co_await bind_passive(*transport, ec);
+    if (ec)
+        co_return nullptr;
+    transport->mark_bound();
+    co_return transport;
+}
+
 } // namespace msrp::detail

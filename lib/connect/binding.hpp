@@ -5,6 +5,8 @@
 
 #include <msrp/transport/transport.hpp>
 
+#include "../transport/byte_stream.hpp"
+
 #include <asio/awaitable.hpp>
 
 #include <system_error>
@@ -22,6 +24,13 @@ asio::awaitable<void> bind_active(MSRPTransport& transport, std::error_code& ec)
 /// `errc::session_mismatch`. Anything but a SEND first fails with
 /// `errc::session_mismatch` too (answered 481 when it is a request).
 asio::awaitable<void> bind_passive(MSRPTransport& transport, std::error_code& ec);
+
+/// Wraps a fresh connection in a transport for `local` and `remote` and
+/// binds it, as the active side (`bind_active`) or the passive one
+/// (`bind_passive`); logs `bound`. Null on failure, with `ec` set.
+asio::awaitable<std::unique_ptr<MSRPTransport>> bind_stream(std::unique_ptr<byte_stream> stream, URI local,
+                                                            Path remote, const transport_options& options,
+                                                            bool active, std::error_code& ec);
 
 /// The passive side's answer to a binding chunk already read: 200 when it
 /// is a SEND whose paths match the transport's, else 481, the transport

@@ -66,13 +66,10 @@ asio::awaitable<std::unique_ptr<MSRPTransport>> ConnectorDirect::complete(const 
         auto stream = co_await detail::open_stream(remote.front(), options, result);
         if (result)
             co_return nullptr;
-        auto transport = std::make_unique<MSRPTransport>(std::move(stream), local, Path{local}, std::move(remote),
-                                                         options.transport);
-        co_await detail::bind_active(*transport, result);
-        if (result)
-            co_return nullptr;
-        transport->mark_bound();
-        co_return transport;
+        // Built first, awaited next: GCC 12 and temporaries in co_await.
+        auto bind = detail::bind_stream(std::move(stream), std::move(local), std::move(remote), options.transport,
+                                        true, result);
+        co_return co_await std::move(bind);
     };
     std::error_code op_ec;
     auto op = connect_and_bind(*local_uri_, full_remote_path, options_, op_ec);

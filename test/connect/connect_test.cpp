@@ -3,6 +3,7 @@
 // (Arguments of co_await calls are named locals: GCC 12 mishandles
 // temporaries with destructors in co_await expressions.)
 
+#include "../support/connect_helpers.hpp"
 #include "../support/io_test.hpp"
 
 #include <msrp/connect/connector.hpp>
@@ -31,19 +32,9 @@ namespace {
 
 constexpr auto as_tuple_awaitable = asio::experimental::as_tuple(asio::use_awaitable);
 
-struct completion {
-    std::unique_ptr<msrp::MSRPTransport> transport;
-    std::error_code ec;
-};
-
-asio::awaitable<void> complete_into(msrp::Connector& c, msrp::Path remote, completion& out) {
-    out.transport = co_await c.complete(remote, out.ec);
-}
-
-asio::awaitable<void> sleep_for(std::chrono::milliseconds d) {
-    asio::steady_timer t(co_await asio::this_coro::executor, d);
-    co_await t.async_wait(asio::use_awaitable);
-}
+using msrp::test::completion;
+using msrp::test::complete_into;
+using msrp::test::sleep_for;
 
 msrp::connect_options short_options() {
     msrp::connect_options o;

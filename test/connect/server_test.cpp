@@ -1,5 +1,6 @@
 // MSRPServer: many sessions on one listening port, over real sockets.
 
+#include "../support/connect_helpers.hpp"
 #include "../support/io_test.hpp"
 
 #include <msrp/connect/server.hpp>
@@ -21,23 +22,10 @@ namespace {
 
 constexpr auto as_tuple_awaitable = asio::experimental::as_tuple(asio::use_awaitable);
 
-struct completion {
-    std::unique_ptr<msrp::MSRPTransport> transport;
-    std::error_code ec;
-};
+using msrp::test::completion;
+using msrp::test::sleep_for;
 
-asio::awaitable<void> server_complete(msrp::MSRPServer& server, msrp::Path remote, completion& out) {
-    out.transport = co_await server.complete(remote, out.ec);
-}
-
-asio::awaitable<void> connect_to(msrp::ConnectorDirect& connector, msrp::Path remote, completion& out) {
-    out.transport = co_await connector.complete(remote, out.ec);
-}
-
-asio::awaitable<void> sleep_for(std::chrono::milliseconds d) {
-    asio::steady_timer t(co_await asio::this_coro::executor, d);
-    co_await t.async_wait(asio::use_awaitable);
-}
+using msrp::test::complete_into;
 
 msrp::connect_options quick() {
     msrp::connect_options o;
@@ -74,12 +62,12 @@ TEST_CASE("three sessions bind concurrently on one port and their data stays apa
         // peer connects before the session asks for it.
         auto late = [&]() -> asio::awaitable<void> {
             co_await sleep_for(100ms);
-            co_await server_complete(server, client_paths[2], s[2]);
+            co_await complete_into(server, client_paths[2], s[2]);
         };
-        co_await (server_complete(server, client_paths[0], s[0]) && server_complete(server, client_paths[1], s[1]) &&
-                  late() && connect_to(*connectors[2], server_paths[2], c[2]) &&
-                  connect_to(*connectors[1], server_paths[1], c[1]) &&
-                  connect_to(*connectors[0], server_paths[0], c[0]));
+        co_await (complete_into(server, client_paths[0], s[0]) && complete_into(server, client_paths[1], s[1]) &&
+                  late() && complete_into(*connectors[2], server_paths[2], c[2]) &&
+                  complete_into(*connectors[1], server_paths[1], c[1]) &&
+                  complete_into(*connectors[0], server_paths[0], c[0]));
         for (int i = 0; i < 3; ++i) {
             INFO("session " << i);
             REQUIRE_FALSE(s[i].ec);
@@ -111,7 +99,7 @@ TEST_CASE("a connection for an unknown session is answered 481 and closed", "[se
         unknown[0].session_id = "nosuchsession";
         msrp::ConnectorDirect connector(ctx.get_executor(), quick());
         completion c;
-        co_await connect_to(connector, unknown, c);
+        co_await complete_into(connector, unknown, c);
         CHECK(c.ec == errc::bind_failed);
         CHECK(server.pending_connections() == 0);
     });
@@ -127,7 +115,7 @@ TEST_CASE("server complete times out and cleanup closes the port", "[server]") {
         co_await server.prepare(local);
         completion s;
         const msrp::Path nobody{msrp::URI::parse("msrp://peer.example:9/x12345;tcp")};
-        co_await server_complete(server, nobody, s);
+        co_await complete_into(server, nobody, s);
         CHECK(s.ec == errc::bind_timeout);
         server.cleanup(local);
         // Nothing listens there any more.
@@ -150,7 +138,7 @@ TEST_CASE("close fails a waiting complete", "[server]") {
             co_await sleep_for(50ms);
             server.close();
         };
-        co_await (server_complete(server, nobody, s) && closer());
+        co_await (complete_into(server, nobody, s) && closer());
         CHECK(s.ec == asio::error::operation_aborted);
     });
 }

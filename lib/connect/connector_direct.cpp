@@ -73,10 +73,8 @@ asio::awaitable<std::unique_ptr<MSRPTransport>> ConnectorDirect::complete(const 
     };
     std::error_code op_ec;
     auto op = connect_and_bind(*local_uri_, full_remote_path, options_, op_ec);
-    auto transport = co_await detail::with_deadline(std::move(op), options_.bind_timeout,
+    auto transport = co_await detail::with_deadline(std::move(op), op_ec, options_.bind_timeout,
                                                     make_error_code(errc::bind_timeout), ec);
-    if (!ec)
-        ec = op_ec;
     if (ec)
         co_return nullptr;
     co_return transport;

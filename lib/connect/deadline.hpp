@@ -16,14 +16,15 @@
 
 namespace msrp::detail {
 
-/// Runs `op` (which reports failures through its own error_code and
-/// returns a value) until it finishes or `timeout` passes. On timeout the
-/// operation is cancelled and awaited, then `ec` = `timeout_error`.
-/// `operator||` would wait out the timer when `op` fails fast; a parallel
-/// group returns as soon as either side completes.
+/// Runs `op` until it finishes or `timeout` passes, then sets `ec`: to
+/// `timeout_error` on timeout (the operation is cancelled and awaited
+/// first), else to `op_ec`, the error_code `op` reports its failures
+/// through. `operator||` would wait out the timer when `op` fails fast; a
+/// parallel group returns as soon as either side completes.
 template <class T>
-asio::awaitable<T> with_deadline(asio::awaitable<T> op, std::chrono::steady_clock::duration timeout,
-                                 std::error_code timeout_error, std::error_code& ec) {
+asio::awaitable<T> with_deadline(asio::awaitable<T> op, const std::error_code& op_ec,
+                                 std::chrono::steady_clock::duration timeout, std::error_code timeout_error,
+                                 std::error_code& ec) {
     auto executor = co_await asio::this_coro::executor;
     asio::steady_timer timer(executor, timeout);
     auto [order, op_exception, result, timer_ec] =
@@ -38,6 +39,7 @@ asio::awaitable<T> with_deadline(asio::awaitable<T> op, std::chrono::steady_cloc
     }
     if (op_exception)
         std::rethrow_exception(op_exception);
+    ec = op_ec;
     co_return std::move(result);
 }
 

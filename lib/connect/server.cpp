@@ -137,10 +137,8 @@ struct MSRPServer::state : std::enable_shared_from_this<state> {
         IncomingChunk first;
         std::error_code op_ec, ec;
         auto op = open_and_read_first(l, std::move(socket), first, op_ec);
-        auto transport = co_await detail::with_deadline(std::move(op), options.bind_timeout,
+        auto transport = co_await detail::with_deadline(std::move(op), op_ec, options.bind_timeout,
                                                         make_error_code(errc::bind_timeout), ec);
-        if (!ec)
-            ec = op_ec;
         if (ec || closed) {
             if (transport)
                 transport->close();

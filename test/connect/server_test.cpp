@@ -23,9 +23,8 @@ namespace {
 constexpr auto as_tuple_awaitable = asio::experimental::as_tuple(asio::use_awaitable);
 
 using msrp::test::completion;
-using msrp::test::sleep_for;
-
 using msrp::test::complete_into;
+using msrp::test::sleep_for;
 
 msrp::connect_options quick() {
     msrp::connect_options o;

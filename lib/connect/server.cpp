@@ -1,6 +1,7 @@
 #include <msrp/connect/server.hpp>
 #include <msrp/protocol/make_chunk.hpp>
 
+#include "../transport/connection.hpp"
 #include "binding.hpp"
 #include "deadline.hpp"
 #include "stream_setup.hpp"
@@ -129,6 +130,7 @@ struct MSRPServer::state : std::enable_shared_from_this<state> {
         first = co_await transport->read_chunk(std::nullopt, ec);
         if (ec)
             co_return nullptr;
+        watch_for_shared_sessions(*transport);
         co_return transport;
     }
 
@@ -149,10 +151,38 @@ struct MSRPServer::state : std::enable_shared_from_this<state> {
             co_await refuse(*transport, first);
             co_return;
         }
-        const URI local = session->uri;
         if (session->logger)
             transport->set_logger(session->logger);
-        // A session already waiting takes the connection now.
+        URI local = session->uri; // named: GCC 12 mishandles temporaries in co_await
+        co_await offer(std::move(transport), std::move(first), std::move(local));
+    }
+
+    // A binding SEND on a connection that already carries a session (RFC
+    // 4975 §5.4): when it names an expected URI, it starts a session of its
+    // own over that connection.
+    bool offer_shared(const std::shared_ptr<detail::connection>& conn, IncomingChunk& first) {
+        if (closed)
+            return false;
+        const auto* session = find_expected(first);
+        if (!session || first.method != "SEND" || pending.size() >= *max_pending)
+            return false;
+        auto transport = std::make_unique<MSRPTransport>(conn, session->uri, Path{session->uri}, Path{});
+        asio::co_spawn(executor, offer(std::move(transport), std::move(first), session->uri), rethrow);
+        return true;
+    }
+
+    void watch_for_shared_sessions(MSRPTransport& transport) {
+        transport.shared_connection()->on_unknown_session(
+            [weak = weak_from_this()](const std::shared_ptr<detail::connection>& conn, IncomingChunk& first) {
+                const auto self = weak.lock();
+                return self && self->offer_shared(conn, first);
+            });
+    }
+
+    // Hands a transport whose binding SEND named `local` to the session
+    // waiting for it, or keeps it until one comes or the bind time is over.
+    asio::awaitable<void> offer(std::unique_ptr<MSRPTransport> transport, IncomingChunk first, URI local) {
+        auto self = shared_from_this();
         for (auto it = waiters.begin(); it != waiters.end(); ++it) {
             const auto keep = *it;
             waiter& w = *keep;
@@ -168,11 +198,10 @@ struct MSRPServer::state : std::enable_shared_from_this<state> {
             w.wake.cancel();
             co_return;
         }
-        // Otherwise it waits, as long as a bind may take, for its session.
         auto entry = std::make_shared<pending_connection>(executor);
         entry->transport = std::move(transport);
         entry->first = std::move(first);
-        entry->local = local;
+        entry->local = std::move(local);
         entry->expiry.expires_after(options.bind_timeout);
         pending.push_back(entry);
         co_await entry->expiry.async_wait(as_tuple_awaitable);

@@ -16,10 +16,10 @@
 
 #include <asio/any_io_executor.hpp>
 #include <asio/awaitable.hpp>
-#include <asio/steady_timer.hpp>
 
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <span>
@@ -31,7 +31,8 @@ namespace msrp {
 
 namespace detail {
 class byte_stream;
-}
+class connection;
+} // namespace detail
 struct serialized_chunk;
 
 /// What a transport may use and how much.
@@ -43,6 +44,10 @@ struct transport_options {
     /// Largest body `read_chunk()` assembles in memory; a bigger chunk
     /// is an error unless it is read in segments (`read_chunk(size)`).
     std::uint64_t max_chunk_body_bytes = 16u << 20;
+    /// Chunks read for one session of a shared connection (RFC 4975 §5.4)
+    /// and not yet taken by it. When one session's inbox is full the
+    /// connection stops reading, so a slow session slows its peer.
+    std::size_t max_inbox_chunks = 64;
     /// Null: no logging, and no cost on the data path.
     std::shared_ptr<Logger> logger;
 };
@@ -63,10 +68,21 @@ struct IncomingChunk : Chunk {
 /// At most one `read_chunk` may be outstanding at a time. Writes may be
 /// started by several coroutines at once: they queue, in order, and each
 /// chunk's bytes go out whole, never interleaved with another's.
+///
+/// Several sessions may share one connection (RFC 4975 §5.4: a peer may
+/// open a new session over a connection it already has to the same
+/// authority). Each has its own `MSRPTransport`; a chunk read goes to the
+/// session whose URI its To-Path names, and one naming none goes to a
+/// session that answers it 481. The last transport closes the connection.
 class MSRPTransport {
 public:
     MSRPTransport(std::unique_ptr<detail::byte_stream> stream, URI local_uri, Path full_local_path,
                   Path full_remote_path, transport_options options = {});
+    /// Another session over an existing connection (see `share`).
+    MSRPTransport(std::shared_ptr<detail::connection> connection, URI local_uri, Path full_local_path,
+                  Path full_remote_path);
+    /// Ends this session's use of the connection; the last one closes it.
+    /// No operation of this transport may be pending.
     ~MSRPTransport();
     MSRPTransport(const MSRPTransport&) = delete;
     MSRPTransport& operator=(const MSRPTransport&) = delete;
@@ -113,9 +129,16 @@ public:
     /// connection belongs to from its first chunk.
     void bind_to(URI local_uri, Path full_local_path, Path full_remote_path);
     /// Connectors call it once the binding succeeded: logs `bound`.
-    void mark_bound() const { log_state(connection_state::bound); }
+    void mark_bound() const;
     /// Logs to `logger` from now on (null: no logging).
-    void set_logger(std::shared_ptr<Logger> logger) noexcept { options_.logger = std::move(logger); }
+    void set_logger(std::shared_ptr<Logger> logger) noexcept;
+
+    /// A transport for another session over this transport's connection
+    /// (RFC 4975 §5.4), not yet bound: the caller binds it as it would a
+    /// new connection, by sending a SEND with the new session's paths.
+    std::unique_ptr<MSRPTransport> share(URI local_uri, Path full_local_path, Path full_remote_path);
+    /// Sessions using this transport's connection, this one included.
+    std::size_t sessions_on_connection() const noexcept;
 
     /// Puts a chunk back: the next `read_chunk` returns it first. Binding
     /// uses it so that a message that arrives with the binding is not lost.
@@ -126,39 +149,33 @@ public:
     /// the peer's URI. Returns `errc::session_mismatch` (answer 481) or nothing.
     std::error_code check_incoming_SEND_chunk(const Chunk& chunk) const;
 
-    /// Closes the connection at once (pending operations fail).
+    /// Closes the connection at once (pending operations fail). On a
+    /// shared connection, ends this session's use of it only.
     void close() noexcept;
-    /// Ends TLS cleanly where there is TLS, then closes.
+    /// Ends TLS cleanly where there is TLS, then closes (on a shared
+    /// connection: as `close`).
     asio::awaitable<void> shutdown();
     bool is_open() const noexcept;
 
-    /// Bytes read but not yet parsed into a returned chunk.
-    std::size_t buffered_bytes() const noexcept { return buffer_end_ - buffer_begin_; }
+    /// Bytes read from the socket but not yet parsed into a returned chunk.
+    std::size_t buffered_bytes() const noexcept;
+    /// Chunks read for this session and not yet returned by `read_chunk`.
+    std::size_t inbox_size() const noexcept { return inbox_.size(); }
+
+    /// The connection under this transport (library-internal).
+    const std::shared_ptr<detail::connection>& shared_connection() const noexcept { return conn_; }
 
 private:
-    asio::awaitable<std::size_t> fill(std::error_code& ec);
-    asio::awaitable<void> acquire_writer(std::error_code& ec);
-    void release_writer() noexcept;
-    void fail(std::error_code ec) noexcept;
-    void log_state(connection_state state, std::error_code ec = {}, std::string_view detail = {}) const;
+    friend class detail::connection;
 
-    std::unique_ptr<detail::byte_stream> stream_;
+    std::shared_ptr<detail::connection> conn_;
     URI local_uri_;
     Path full_local_path_;
     Path full_remote_path_;
-    transport_options options_;
-    chunk_parser parser_;
-    std::unique_ptr<char[]> buffer_;
-    std::size_t buffer_size_ = 0;
-    std::size_t buffer_begin_ = 0, buffer_end_ = 0;
-    std::vector<IncomingChunk> unread_; ///< put back, returned last-in first-out
-    // The chunk being read in segments, if any.
-    std::optional<IncomingChunk> partial_;
-    std::uint64_t partial_body_start_ = 0; ///< Byte-Range start of the next segment
-    std::error_code error_;                ///< sticky once the connection failed
-    std::unique_ptr<serialized_chunk> write_buffer_; ///< reused by write_chunk
-    bool writing_ = false;                 ///< a write is on the socket
-    asio::steady_timer write_done_;        ///< wakes queued writers
+    /// Chunks for this session: put back by `unread` (front) or read by
+    /// another session of the connection (back).
+    std::deque<IncomingChunk> inbox_;
+    std::error_code closed_; ///< set when this session left a shared connection
 };
 
 } // namespace msrp

@@ -48,6 +48,15 @@ public:
         case errc::bind_failed: return "the peer refused to bind the connection to the session";
         case errc::bind_timeout: return "the connection was not bound to the session in time";
         case errc::not_supported: return "the operation is not supported here";
+        case errc::message_too_large: return "the message is larger than this receiver accepts";
+        case errc::too_many_messages: return "too many messages are being received at once";
+        case errc::message_stopped: return "the application stopped receiving the message";
+        case errc::message_aborted: return "the sender aborted the message";
+        case errc::message_incomplete: return "the session ended before the whole message arrived";
+        case errc::inconsistent_byte_range: return "the chunk's Byte-Range contradicts earlier chunks of the message";
+        case errc::session_closed: return "the session is closed";
+        case errc::queue_full: return "the session's send queue is full";
+        case errc::transaction_failed: return "the peer answered the request with an error status";
         }
         return "unknown msrp error " + std::to_string(value);
     }
@@ -78,7 +87,17 @@ int status_code_for(std::error_code ec) noexcept {
     case errc::bind_failed:
     case errc::bind_timeout:
     case errc::not_supported:
+    case errc::message_aborted:
+    case errc::message_incomplete:
+    case errc::session_closed:
+    case errc::queue_full:
+    case errc::transaction_failed:
         return 0;
+    // RFC 4975 §7.3.1 / §10.6: 413 asks the sender to stop sending the message.
+    case errc::message_too_large:
+    case errc::too_many_messages:
+    case errc::message_stopped:
+        return 413;
     case errc::session_mismatch:
         return 481;
     // RFC 4975 §7.1.3 / §10.4: 413 asks the sender to stop sending the message.

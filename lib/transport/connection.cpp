@@ -293,6 +293,7 @@ asio::awaitable<bool> connection::read_one(MSRPTransport& reader, IncomingChunk&
         out = c;
         out.data = std::move(body);
         out.set_byte_range(r);
+        out.end_of_chunk = last;
         if (!last)
             out.contflag = contflag::more;
     };
@@ -354,6 +355,7 @@ asio::awaitable<bool> connection::read_one(MSRPTransport& reader, IncomingChunk&
             }
             copy_head(head, *work);
             work->segment = 0;
+            work->end_of_chunk = true;
             work->answered = false;
             if (work == &partial_)
                 partial_body_start_ = head.has_byte_range ? head.byte_range.start : 1;

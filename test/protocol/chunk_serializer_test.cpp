@@ -900,7 +900,7 @@ TEST_CASE("error: the msrp category", "[error]") {
     CHECK(static_cast<bool>(ec));
 
     std::set<std::string> messages;
-    const int last = static_cast<int>(errc::not_supported);
+    const int last = static_cast<int>(errc::transaction_failed);
     for (int v = 1; v <= last; ++v) {
         const auto e = msrp::make_error_code(static_cast<errc>(v));
         const auto m = e.message();
@@ -921,6 +921,11 @@ TEST_CASE("error: status_code_for", "[error]") {
     CHECK(status_code_for(errc::truncated) == 0);
     CHECK(status_code_for(errc::bad_start_line) == 0);
     CHECK(status_code_for(errc::bad_transaction_id) == 0);
+    CHECK(status_code_for(errc::message_too_large) == 413);
+    CHECK(status_code_for(errc::message_stopped) == 413);
+    CHECK(status_code_for(errc::inconsistent_byte_range) == 400);
+    CHECK(status_code_for(errc::message_aborted) == 0);
+    CHECK(status_code_for(errc::session_closed) == 0);
     // Not an msrp error: no status, whatever its value.
     CHECK(status_code_for(std::make_error_code(std::errc::invalid_argument)) == 0);
     CHECK(status_code_for(std::error_code(static_cast<int>(errc::bad_byte_range), std::generic_category())) == 0);

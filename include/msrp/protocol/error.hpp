@@ -55,6 +55,17 @@ enum class errc {
     bind_failed,              ///< the peer answered the binding SEND with an error status
     bind_timeout,             ///< no binding within the configured time (the seed's MSRPBindSessionTimeout)
     not_supported,            ///< the operation needs a feature this build or class does not have
+    // Messages (RFC 4975 §7.1, §7.3.1).
+    message_too_large,        ///< the message is larger than the receiver accepts (answer 413)
+    too_many_messages,        ///< more messages in progress at once than the receiver accepts (answer 413)
+    message_stopped,          ///< the application stopped receiving the message (answer 413)
+    message_aborted,          ///< the sender gave the message up (continuation flag '#')
+    message_incomplete,       ///< the session ended while bytes of the message were missing
+    inconsistent_byte_range,  ///< a chunk's Byte-Range contradicts earlier chunks of its message (answer 400)
+    // Sessions.
+    session_closed,           ///< the session is closed: nothing more can be sent (the seed's MSRPSessionError)
+    queue_full,               ///< the session's send queue is at its configured limit
+    transaction_failed,       ///< the peer answered a request with a non-2xx status (the seed's MSRPTransactionError)
 };
 
 /// The category of `errc`, named "msrp".
@@ -71,6 +82,7 @@ inline std::error_code make_error_code(errc e) noexcept {
 int status_code_for(std::error_code ec) noexcept;
 
 /// The reason phrase msrp-asio puts after a status code (RFC 4975 §10).
+/// Empty for a code it has none for.
 const char* status_comment(int status_code) noexcept;
 
 } // namespace msrp

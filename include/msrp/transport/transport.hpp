@@ -56,6 +56,9 @@ struct transport_options {
 /// `read_chunk(size)`), `segment` counts from 1; 0 for a whole chunk.
 struct IncomingChunk : Chunk {
     int segment = 0;
+    /// False for a segment that is not the chunk's last: the chunk's
+    /// transaction goes on (its flag alone cannot tell, as a chunk may end in `+`).
+    bool end_of_chunk = true;
     /// The request was already answered while the connection was being
     /// bound (its 200 is on the wire); do not answer it again.
     bool answered = false;

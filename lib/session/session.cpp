@@ -1,0 +1,218 @@
+#include <msrp/session/session.hpp>
+
+#include "session_state.hpp"
+
+#include <asio/experimental/as_tuple.hpp>
+#include <asio/use_awaitable.hpp>
+
+namespace msrp {
+namespace {
+
+constexpr auto as_tuple_awaitable = asio::experimental::as_tuple(asio::use_awaitable);
+
+[[noreturn]] void throw_error(std::error_code ec, const char* what) { throw std::system_error(ec, what); }
+
+std::string describe_status(int status, const std::string& comment) {
+    return "the peer answered " + std::to_string(status) + (comment.empty() ? "" : " " + comment);
+}
+
+} // namespace
+
+MSRPTransactionError::MSRPTransactionError(int status, std::string comment)
+    : std::system_error(make_error_code(errc::transaction_failed), describe_status(status, comment)),
+      status_(status),
+      comment_(std::move(comment)) {}
+
+MSRPSession::MSRPSession(std::unique_ptr<MSRPTransport> transport, session_options options,
+                         incoming_handler on_incoming)
+    : state_(std::make_shared<detail::session_state>(std::move(transport), std::move(options))) {
+    state_->on_incoming = std::move(on_incoming);
+    state_->start();
+}
+
+MSRPSession::MSRPSession(green_tag, std::unique_ptr<MSRPTransport> transport, session_options options)
+    : state_(std::make_shared<detail::session_state>(std::move(transport), std::move(options))) {}
+
+MSRPSession::~MSRPSession() {
+    state_->detached = true;
+    state_->on_incoming = nullptr;
+    if (state_->channel)
+        state_->channel->close();
+    state_->end(make_error_code(errc::session_closed));
+}
+
+MSRPTransport& MSRPSession::transport() noexcept { return *state_->transport; }
+const session_options& MSRPSession::options() const noexcept { return state_->options; }
+
+Chunk MSRPSession::make_chunk(const make_chunk_params& params) const { return state_->transport->make_chunk(params); }
+
+void MSRPSession::send_chunk(Chunk chunk, response_handler on_response, std::error_code& ec) {
+    ec = state_->queue_chunk(std::move(chunk), std::move(on_response));
+}
+
+void MSRPSession::send_chunk(Chunk chunk, response_handler on_response) {
+    std::error_code ec;
+    send_chunk(std::move(chunk), std::move(on_response), ec);
+    if (ec)
+        throw_error(ec, "MSRPSession::send_chunk");
+}
+
+asio::awaitable<std::optional<Chunk>> MSRPSession::deliver_chunk(Chunk chunk, std::error_code& ec) {
+    ec = {};
+    const auto st = state_;
+    if (failure_report_of(chunk) == failure_report::no) {
+        ec = st->queue_chunk(std::move(chunk), {});
+        co_return std::nullopt;
+    }
+    // Shared with the handler, which may run after this coroutine gave up.
+    struct waiter {
+        explicit waiter(asio::any_io_executor executor) : wake(std::move(executor)) {}
+        detail::wake_signal wake;
+        std::optional<Chunk> response;
+    };
+    const auto w = std::make_shared<waiter>(st->transport->get_executor());
+    ec = st->queue_chunk(std::move(chunk), [w](const Chunk& response) {
+        w->response = response;
+        w->wake.notify();
+    }, true);
+    if (ec)
+        co_return std::nullopt;
+    while (!w->response) {
+        if (!co_await w->wake.wait()) {
+            ec = asio::error::operation_aborted;
+            co_return std::nullopt;
+        }
+    }
+    if (w->response->code / 100 != 2)
+        ec = errc::transaction_failed;
+    co_return std::move(w->response);
+}
+
+asio::awaitable<std::optional<Chunk>> MSRPSession::deliver_chunk(Chunk chunk) {
+    std::error_code ec;
+    auto response = co_await deliver_chunk(std::move(chunk), ec);
+    if (ec == errc::transaction_failed)
+        throw MSRPTransactionError(response->code, response->comment);
+    if (ec)
+        throw_error(ec, "MSRPSession::deliver_chunk");
+    co_return response;
+}
+
+std::string MSRPSession::send_message(OutgoingMessage message, message_handler on_report, std::error_code& ec) {
+    return state_->queue_message(std::move(message), std::move(on_report), ec);
+}
+
+std::string MSRPSession::send_message(OutgoingMessage message, message_handler on_report) {
+    std::error_code ec;
+    auto id = send_message(std::move(message), std::move(on_report), ec);
+    if (ec)
+        throw_error(ec, "MSRPSession::send_message");
+    return id;
+}
+
+asio::awaitable<std::string> MSRPSession::queue_message(OutgoingMessage message, message_handler on_report,
+                                                        std::error_code& ec) {
+    ec = {};
+    const auto st = state_;
+    const std::size_t bytes = message.source ? st->options.chunk_size : message.data.size();
+    while (!st->closing && !st->has_room(bytes)) {
+        if (!co_await st->progress.wait()) {
+            ec = asio::error::operation_aborted;
+            co_return std::string{};
+        }
+    }
+    co_return st->queue_message(std::move(message), std::move(on_report), ec);
+}
+
+asio::awaitable<std::string> MSRPSession::queue_message(OutgoingMessage message, message_handler on_report) {
+    std::error_code ec;
+    auto id = co_await queue_message(std::move(message), std::move(on_report), ec);
+    if (ec)
+        throw_error(ec, "MSRPSession::queue_message");
+    co_return id;
+}
+
+bool MSRPSession::abort_message(std::string_view message_id) { return state_->stop_sending(message_id); }
+
+bool MSRPSession::stop_message(std::string_view message_id) { return state_->assembler.stop(message_id); }
+
+asio::awaitable<void> MSRPSession::shutdown() {
+    const auto st = state_;
+    if (st->ended)
+        co_return;
+    st->closing = true;
+    st->writer_wake.notify();
+    // What is queued goes out first...
+    while (!st->ended && (st->writing || !st->replies.empty() || !st->chunks.empty() || !st->sending.empty()))
+        if (!co_await st->progress.wait())
+            co_return;
+    // ...then the responses still owed come, or their time runs out.
+    while (!st->ended && !st->transactions.empty())
+        if (!co_await st->progress.wait())
+            co_return;
+    if (st->ended)
+        co_return;
+    co_await st->transport->shutdown();
+    st->end(make_error_code(errc::session_closed));
+}
+
+void MSRPSession::close() noexcept { state_->end(make_error_code(errc::session_closed)); }
+
+bool MSRPSession::is_open() const noexcept { return !state_->ended; }
+
+std::size_t MSRPSession::queued_bytes() const noexcept { return state_->queued_bytes; }
+
+std::size_t MSRPSession::pending_transactions() const noexcept {
+    std::size_t n = 0;
+    for (const auto& [id, t] : state_->transactions)
+        n += t.waits_for_report ? 0 : 1;
+    return n;
+}
+
+std::size_t MSRPSession::queued_replies() const noexcept { return state_->replies.size(); }
+
+std::size_t MSRPSession::messages_in_progress() const noexcept { return state_->assembler.messages_in_progress(); }
+
+// ---- GreenMSRPSession -------------------------------------------------------
+
+GreenMSRPSession::GreenMSRPSession(std::unique_ptr<MSRPTransport> transport, session_options options)
+    : MSRPSession(green_tag{}, std::move(transport), std::move(options)) {
+    state_->channel = std::make_unique<detail::incoming_channel>(state_->transport->get_executor(),
+                                                                 state_->options.max_incoming_queue);
+    state_->start();
+}
+
+GreenMSRPSession::~GreenMSRPSession() = default;
+
+asio::awaitable<IncomingMessage> GreenMSRPSession::receive_chunk(std::error_code& ec) {
+    ec = {};
+    const auto st = state_;
+    if (st->green_end) {
+        ec = *st->green_end;
+        co_return IncomingMessage{};
+    }
+    auto [received_ec, message] = co_await st->channel->async_receive(as_tuple_awaitable);
+    if (received_ec) {
+        // The end of the session, with its reason; the same every time after.
+        ec = received_ec;
+        st->green_end = ec;
+        co_return IncomingMessage{};
+    }
+    if (st->channel_items > 0)
+        --st->channel_items;
+    co_return std::move(message);
+}
+
+asio::awaitable<IncomingMessage> GreenMSRPSession::receive_chunk() {
+    std::error_code ec;
+    auto message = co_await receive_chunk(ec);
+    if (ec)
+        throw_error(ec, "GreenMSRPSession::receive_chunk");
+    co_return message;
+}
+
+std::size_t GreenMSRPSession::incoming_queue_size() const noexcept {
+    return state_->channel_items;
+}
+
+} // namespace msrp

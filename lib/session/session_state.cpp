@@ -1,0 +1,679 @@
+#include "session_state.hpp"
+
+#include <msrp/protocol/accept_types.hpp>
+#include <msrp/protocol/random_ident.hpp>
+
+#include <asio/co_spawn.hpp>
+#include <asio/error.hpp>
+#include <asio/experimental/as_tuple.hpp>
+#include <asio/use_awaitable.hpp>
+
+#include <algorithm>
+
+namespace msrp::detail {
+namespace {
+
+constexpr auto as_tuple_awaitable = asio::experimental::as_tuple(asio::use_awaitable);
+
+// Spawned session coroutines report failures through the session; an
+// exception is a bug (or thrown by an application handler) and leaves the
+// io_context's run() with it.
+void rethrow(std::exception_ptr e) {
+    if (e)
+        std::rethrow_exception(e);
+}
+
+bool is_2xx(int code) noexcept { return code / 100 == 2; }
+
+// The previous hop, to which a response goes (RFC 4975 §7.2): the first
+// URI of the request's From-Path, as it was written.
+std::string_view first_uri(std::string_view path) noexcept {
+    const auto space = path.find(' ');
+    return space == std::string_view::npos ? path : path.substr(0, space);
+}
+
+} // namespace
+
+session_state::session_state(std::unique_ptr<MSRPTransport> t, session_options o)
+    : transport(std::move(t)),
+      options(std::move(o)),
+      assembler(options.receive),
+      deadline_timer(transport->get_executor()),
+      writer_wake(transport->get_executor()),
+      progress(transport->get_executor()),
+      keepalive_timer(transport->get_executor()),
+      last_traffic(clock::now()) {
+    to_path_text = format_path(transport->full_remote_path());
+    from_path_text = format_path(Path{transport->local_uri()});
+    if (options.chunk_size == 0)
+        options.chunk_size = 1;
+}
+
+void session_state::start() {
+    const auto executor = transport->get_executor();
+    asio::co_spawn(executor, read_loop(), rethrow);
+    asio::co_spawn(executor, write_loop(), rethrow);
+    asio::co_spawn(executor, deadline_loop(), rethrow);
+    if (options.keepalive_interval)
+        asio::co_spawn(executor, keepalive_loop(), rethrow);
+}
+
+// ---- sending ---------------------------------------------------------------
+
+bool session_state::has_room(std::size_t bytes) const noexcept {
+    // An empty queue takes anything, so one message larger than the limit
+    // can still be sent.
+    return queued_bytes == 0 || queued_bytes + bytes <= options.max_queued_bytes;
+}
+
+std::error_code session_state::queue_chunk(Chunk chunk, response_handler on_response, bool internal) {
+    if (closing)
+        return errc::session_closed;
+    if (chunk.transaction_id.empty())
+        chunk.transaction_id = choose_transaction_id(chunk.data);
+    // Checked now, so that the caller hears of a chunk that cannot be
+    // written rather than its handler later.
+    serialized_chunk scratch;
+    if (const auto ec = serialize(chunk, scratch))
+        return ec;
+    const std::size_t bytes = chunk.data.size() + scratch.head.size();
+    if (!has_room(bytes))
+        return errc::queue_full;
+    queued_bytes += bytes;
+    chunks.push_back(queued_chunk{std::move(chunk), std::move(on_response), internal, bytes});
+    writer_wake.notify();
+    return {};
+}
+
+std::string session_state::queue_message(OutgoingMessage message, message_handler on_report, std::error_code& ec) {
+    ec = {};
+    if (closing) {
+        ec = errc::session_closed;
+        return {};
+    }
+    auto m = std::make_shared<outgoing_message>();
+    m->queued_bytes = message.source ? options.chunk_size : message.data.size();
+    if (!has_room(m->queued_bytes)) {
+        ec = errc::queue_full;
+        return {};
+    }
+    m->id = message.message_id.empty() ? random_ident() : message.message_id;
+    if (unfinished.contains(m->id)) {
+        ec = errc::invalid_argument; // two messages with one Message-ID cannot be told apart
+        return {};
+    }
+    m->total = message.source ? message.size.value_or(ByteRange::unknown) : message.data.size();
+    Chunk probe;
+    if (message.failure_report)
+        probe.set_header("Failure-Report", *message.failure_report);
+    if (message.success_report)
+        probe.set_header("Success-Report", *message.success_report);
+    m->failure_mode = failure_report_of(probe);
+    m->success_report = success_report_wanted(probe);
+    m->message = std::move(message);
+    m->on_report = std::move(on_report);
+    queued_bytes += m->queued_bytes;
+    unfinished.emplace(m->id, m);
+    sending.push_back(m);
+    writer_wake.notify();
+    return m->id;
+}
+
+bool session_state::stop_sending(std::string_view message_id) {
+    const auto it = unfinished.find(std::string(message_id));
+    if (it == unfinished.end() || it->second->all_sent)
+        return false;
+    it->second->abort_requested = true;
+    writer_wake.notify();
+    return true;
+}
+
+void session_state::queue_reply(Chunk reply) {
+    replies.push_back(std::move(reply));
+    writer_wake.notify();
+}
+
+void session_state::track(std::string transaction_id, pending_transaction t) {
+    const bool was_empty = deadlines.empty();
+    deadlines.emplace_back(clock::now() + options.response_timeout, transaction_id);
+    transactions.insert_or_assign(std::move(transaction_id), std::move(t));
+    if (was_empty)
+        deadline_timer.cancel(); // the loop sleeps without a deadline
+}
+
+Chunk session_state::local_response(const std::string& transaction_id, int code, std::string comment) const {
+    Chunk r;
+    r.transaction_id = transaction_id;
+    r.code = code;
+    r.comment = comment.empty() ? std::string(status_comment(code)) : std::move(comment);
+    r.headers.push_back(Header{"To-Path", from_path_text});
+    r.headers.push_back(Header{"From-Path", to_path_text});
+    return r;
+}
+
+// ---- outcomes --------------------------------------------------------------
+
+void session_state::report_message(outgoing_message& m, message_report report) {
+    if (!detached && m.on_report)
+        m.on_report(report);
+}
+
+void session_state::finish_message(outgoing_message& m, int code, std::string comment, std::error_code error) {
+    if (m.final_sent)
+        return;
+    m.final_sent = true;
+    queued_bytes -= m.queued_bytes;
+    m.queued_bytes = 0;
+    // The map may hold the last reference.
+    const auto keep = unfinished.contains(m.id) ? unfinished[m.id] : nullptr;
+    unfinished.erase(m.id);
+    transactions.erase("report:" + m.id);
+    const std::uint64_t total = m.total != ByteRange::unknown ? m.total : m.next - 1;
+    report_message(m, message_report{m.id, code, std::move(comment), ByteRange{1, total, total}, error, true});
+    progress.notify(); // room in the queue
+}
+
+void session_state::check_settled(outgoing_message& m) {
+    if (m.final_sent || !m.all_sent || m.in_flight > 0)
+        return;
+    const std::uint64_t total = m.total != ByteRange::unknown ? m.total : m.next - 1;
+    if (!m.success_report || m.delivered.covers(1, total)) {
+        finish_message(m, 200, "OK", {});
+        return;
+    }
+    // Every chunk was accepted; the success REPORT may still be on its way.
+    const std::string key = "report:" + m.id;
+    if (!transactions.contains(key)) {
+        pending_transaction wait;
+        wait.message = unfinished[m.id];
+        wait.waits_for_report = true;
+        track(key, std::move(wait));
+    }
+}
+
+void session_state::message_response(outgoing_message& m, int code, const std::string& comment) {
+    if (m.in_flight > 0)
+        --m.in_flight;
+    if (!is_2xx(code)) {
+        // RFC 4975 §7.1.1: a failed chunk fails the message; nothing more of it is sent.
+        finish_message(m, code, comment, errc::transaction_failed);
+        return;
+    }
+    check_settled(m);
+}
+
+void session_state::complete_transaction(pending_transaction& t, const Chunk& response) {
+    if (t.message)
+        message_response(*t.message, response.code, response.comment);
+    if (t.on_response && (t.internal || !detached))
+        t.on_response(response);
+}
+
+void session_state::end(std::error_code reason) {
+    if (ended)
+        return;
+    const auto keep = shared_from_this();
+    ended = true;
+    closing = true;
+    end_reason = reason;
+    transport->close();
+    deadline_timer.cancel();
+    keepalive_timer.cancel();
+    writer_wake.notify();
+    progress.notify();
+    // Each outcome once. Everything is taken out first: a handler may call
+    // back into the session.
+    auto queued = std::move(chunks);
+    chunks.clear();
+    auto pending = std::move(transactions);
+    transactions.clear();
+    auto order = std::move(deadlines);
+    deadlines.clear();
+    auto messages = std::move(unfinished);
+    unfinished.clear();
+    sending.clear();
+    replies.clear();
+    queued_bytes = 0;
+    for (auto& q : queued)
+        if (q.on_response && (q.internal || !detached))
+            q.on_response(local_response(q.chunk.transaction_id, 408, "the session ended before the chunk was sent"));
+    // In the order they were sent; the seed's rule, as if the time were up.
+    for (auto& [deadline, id] : order) {
+        const auto it = pending.find(id);
+        if (it == pending.end() || it->second.waits_for_report)
+            continue;
+        auto& t = it->second;
+        if (t.on_response && (t.internal || !detached))
+            t.on_response(local_response(id, t.timeout_code, "the session ended before the response came"));
+    }
+    std::vector<std::shared_ptr<outgoing_message>> unsettled;
+    for (auto& [id, m] : messages)
+        unsettled.push_back(m);
+    std::sort(unsettled.begin(), unsettled.end(), [](const auto& a, const auto& b) { return a->id < b->id; });
+    for (auto& m : unsettled) {
+        if (m->final_sent)
+            continue;
+        m->final_sent = true;
+        const std::uint64_t total = m->total != ByteRange::unknown ? m->total : m->next - 1;
+        report_message(*m, message_report{m->id, 408, "the session ended before the message was delivered",
+                                          ByteRange{1, total, total}, reason ? reason : make_error_code(errc::session_closed),
+                                          true});
+    }
+}
+
+// ---- the reader ------------------------------------------------------------
+
+asio::awaitable<bool> session_state::deliver(IncomingMessage message, std::error_code ec) {
+    if (channel) {
+        auto [send_ec] = co_await channel->async_send(ec, std::move(message), as_tuple_awaitable);
+        if (!send_ec && !ec)
+            ++channel_items;
+        co_return !send_ec;
+    }
+    if (!detached && on_incoming)
+        on_incoming(std::move(message), ec);
+    co_return true;
+}
+
+void session_state::handle_response(const Chunk& response) {
+    const auto it = transactions.find(response.transaction_id);
+    if (it == transactions.end() || it->second.waits_for_report)
+        return; // late (its verdict was given) or unknown: nothing waits for it
+    auto t = std::move(it->second);
+    transactions.erase(it);
+    complete_transaction(t, response);
+    progress.notify();
+}
+
+void session_state::handle_report(const Chunk& report) {
+    // RFC 4975 §7.1.2: a REPORT names the message by its Message-ID; one
+    // for a message not sent here is ignored.
+    const std::string* id = report.find_header("Message-ID");
+    if (!id)
+        return;
+    const auto it = unfinished.find(*id);
+    if (it == unfinished.end())
+        return;
+    const auto m = it->second;
+    const auto status = report.status();
+    if (!status)
+        return;
+    const std::uint64_t known_end = m->total != ByteRange::unknown ? m->total : m->next - 1;
+    auto range = report.byte_range().value_or(ByteRange{1, known_end, m->total});
+    if (range.end == ByteRange::unknown)
+        range.end = known_end;
+    if (status->code != 200) {
+        finish_message(*m, status->code, status->comment, errc::transaction_failed);
+        return;
+    }
+    m->delivered.insert(range.start, range.end);
+    report_message(*m, message_report{m->id, 200, status->comment, range, {}, false});
+    check_settled(*m);
+}
+
+void session_state::handle_request(IncomingChunk& chunk, std::vector<IncomingMessage>& ready) {
+    const bool ends = chunk.end_of_chunk;
+    const bool is_send = chunk.method == "SEND";
+    const bool is_report = chunk.method == "REPORT";
+    if (chunk.segment <= 1) {
+        // The first piece of a request decides its answer.
+        current.transaction_id = chunk.transaction_id;
+        const std::string* from = chunk.find_header("From-Path");
+        current.reply_to.assign(from ? first_uri(*from) : std::string_view());
+        current.code = 0;
+        current.answered = chunk.answered;
+        current.want_ok = response_wanted(chunk, 200);
+        current.want_error = response_wanted(chunk, 400);
+        current.keepalive = false;
+        if (is_send) {
+            if (transport->check_incoming_SEND_chunk(chunk)) {
+                current.code = 481;
+            } else if (chunk.has_body) {
+                const std::string* type = chunk.find_header("Content-Type");
+                if (!type || !content_type_accepted(*type, options.accept_types))
+                    current.code = 415;
+            }
+            current.keepalive = !chunk.has_body && chunk.data.empty() && chunk.segment == 0 &&
+                                chunk.contflag == contflag::complete;
+        } else if (!is_report) {
+            current.code = 501; // RFC 4975 §7.3: a method this endpoint does not know
+        }
+    }
+    if (is_send && current.code == 0 && !current.keepalive) {
+        const auto before = ready.size();
+        if (const auto failed = assembler.add(std::move(chunk), ready))
+            current.code = status_code_for(failed);
+        // RFC 4975 §7.1.3: the success REPORT covers the whole message.
+        for (auto i = before; i < ready.size(); ++i) {
+            const auto& m = ready[i];
+            if (!m.complete() || !success_report_wanted(m))
+                continue;
+            const auto r = m.byte_range().value_or(ByteRange{});
+            const std::uint64_t total = r.total != ByteRange::unknown ? r.total : r.end;
+            queue_reply(make_report(m, transport->local_uri(), 200, {}, ByteRange{1, total, total}));
+        }
+    } else if (is_report) {
+        handle_report(chunk);
+        if (!transport->check_incoming_SEND_chunk(chunk)) {
+            IncomingMessage m;
+            static_cast<Chunk&>(m) = std::move(chunk);
+            ready.push_back(std::move(m));
+        }
+    }
+    if (ends && !is_report && !current.answered) {
+        const int code = current.code != 0 ? current.code : 200;
+        if (is_2xx(code) ? current.want_ok : current.want_error) {
+            Chunk response;
+            response.transaction_id = current.transaction_id;
+            response.code = code;
+            response.comment = status_comment(code);
+            response.headers.push_back(Header{"To-Path", current.reply_to});
+            response.headers.push_back(Header{"From-Path", from_path_text});
+            queue_reply(std::move(response));
+        }
+    }
+}
+
+asio::awaitable<void> session_state::read_loop() {
+    const auto self = shared_from_this();
+    ++coroutines;
+    IncomingChunk chunk;
+    std::vector<IncomingMessage> ready;
+    for (;;) {
+        // Replies waiting to be written stop the reading, so a peer that
+        // sends and never reads cannot grow them.
+        while (!ended && replies.size() >= options.max_queued_replies)
+            co_await progress.wait();
+        if (ended)
+            break;
+        std::error_code ec;
+        co_await transport->read_chunk_into(chunk, options.read_segment_bytes, ec);
+        if (ec) {
+            end(ec);
+            break;
+        }
+        last_traffic = clock::now();
+        if (chunk.is_response()) {
+            handle_response(chunk);
+            continue;
+        }
+        ready.clear();
+        handle_request(chunk, ready);
+        bool delivered = true;
+        if (channel) {
+            for (auto& m : ready)
+                if (!(delivered = co_await deliver(std::move(m), {})))
+                    break;
+        } else if (on_incoming && !detached) {
+            for (auto& m : ready)
+                on_incoming(std::move(m), {});
+        }
+        if (!delivered)
+            break; // the queue was closed: the session object is gone
+    }
+    end(end_reason);
+    // What was being received will not complete; then the end itself.
+    ready.clear();
+    assembler.finish(ready);
+    bool delivered = true;
+    for (auto& m : ready)
+        if (!(delivered = co_await deliver(std::move(m), {})))
+            break;
+    if (delivered) {
+        IncomingMessage none; // named: GCC 12 mishandles temporaries in co_await
+        co_await deliver(std::move(none), end_reason);
+    }
+    --coroutines;
+}
+
+// ---- the writer ------------------------------------------------------------
+
+asio::awaitable<bool> session_state::add_message_chunk(std::shared_ptr<outgoing_message> mp) {
+    outgoing_message& m = *mp;
+    if (m.final_sent)
+        co_return false; // failed meanwhile: nothing more of it goes out
+    const std::uint64_t start = m.next;
+    std::string_view body;
+    char flag = contflag::more;
+    ByteRange range{start, start - 1, m.total};
+    std::error_code failure;
+    std::string why;
+    if (m.abort_requested) {
+        if (start == 1) {
+            // Nothing of it went out: the peer need not hear of it.
+            finish_message(m, 0, "aborted", errc::message_aborted);
+            co_return false;
+        }
+        flag = contflag::aborted;
+    } else if (m.message.source) {
+        batch.bodies.emplace_back(options.chunk_size, '\0');
+        std::string& buffer = batch.bodies.back();
+        std::error_code read_ec;
+        const auto n = co_await m.message.source(std::span<char>(buffer.data(), buffer.size()), read_ec);
+        if (ended || m.final_sent)
+            co_return false;
+        const bool too_long = m.total != ByteRange::unknown && start - 1 + n > m.total;
+        const bool too_short = n == 0 && m.total != ByteRange::unknown && start - 1 != m.total;
+        if (read_ec || n > buffer.size() || too_long || too_short) {
+            failure = read_ec ? read_ec : make_error_code(errc::invalid_argument);
+            why = read_ec ? "the message's source failed: " + read_ec.message()
+                          : "the message's source did not give the size announced";
+            flag = contflag::aborted;
+            batch.bodies.pop_back();
+        } else {
+            buffer.resize(n);
+            body = buffer;
+            const bool last = n == 0 || (m.total != ByteRange::unknown && start - 1 + n == m.total);
+            if (last) {
+                flag = contflag::complete;
+                m.total = start - 1 + n;
+            }
+            range = ByteRange{start, start - 1 + n, m.total};
+        }
+        if (flag == contflag::aborted && start == 1) {
+            finish_message(m, 0, why, failure);
+            co_return false;
+        }
+    } else {
+        const auto& data = m.message.data;
+        const auto offset = static_cast<std::size_t>(start - 1);
+        const std::size_t n = std::min(options.chunk_size, data.size() - offset);
+        body = std::string_view(data).substr(offset, n);
+        if (offset + n == data.size())
+            flag = contflag::complete;
+        range = ByteRange{start, start - 1 + n, m.total};
+        batch.messages.push_back(mp); // the body is viewed, not copied
+    }
+
+    Chunk head;
+    head.method = "SEND";
+    head.transaction_id = choose_transaction_id(body);
+    head.headers.reserve(7 + m.message.headers.size());
+    head.headers.push_back(Header{"To-Path", to_path_text});
+    head.headers.push_back(Header{"From-Path", from_path_text});
+    head.headers.push_back(Header{"Message-ID", m.id});
+    if (m.message.success_report)
+        head.headers.push_back(Header{"Success-Report", *m.message.success_report});
+    if (m.message.failure_report)
+        head.headers.push_back(Header{"Failure-Report", *m.message.failure_report});
+    head.headers.push_back(Header{"Byte-Range", range.to_string()});
+    for (const auto& h : m.message.headers)
+        head.headers.push_back(h);
+    head.set_content_type(m.message.content_type);
+    head.contflag = flag;
+    if (const auto bad = serialize(head, body, batch.next_wire())) {
+        --batch.used;
+        finish_message(m, 0, "the message's header fields cannot be written", bad);
+        co_return false;
+    }
+    batch.bytes += batch.wires[batch.used - 1].size();
+    m.next = start + body.size();
+    if (flag == contflag::more && !m.message.source) {
+        queued_bytes -= body.size();
+        m.queued_bytes -= body.size();
+    }
+    if (flag != contflag::more)
+        m.all_sent = true;
+    if (m.failure_mode != failure_report::no) {
+        ++m.in_flight;
+        pending_transaction t;
+        t.message = mp;
+        t.range = range;
+        t.failure_mode = m.failure_mode;
+        t.timeout_code = local_timeout_code(head);
+        track(head.transaction_id, std::move(t));
+    }
+    if (flag == contflag::aborted) {
+        finish_message(m, 0, why.empty() ? std::string("aborted") : why,
+                       failure ? failure : make_error_code(errc::message_aborted));
+        co_return false;
+    }
+    if (m.all_sent) {
+        queued_bytes -= m.queued_bytes;
+        m.queued_bytes = 0;
+        check_settled(m);
+    }
+    co_return !m.all_sent;
+}
+
+asio::awaitable<void> session_state::fill_batch() {
+    // Replies first: they are small and the peer is waiting for them.
+    while (!replies.empty() && batch.bytes < options.max_write_batch_bytes) {
+        batch.chunks.push_back(std::move(replies.front()));
+        replies.pop_front();
+        serialized_chunk& wire = batch.next_wire();
+        if (serialize(batch.chunks.back(), wire)) {
+            --batch.used; // cannot happen for the replies built here
+            continue;
+        }
+        batch.bytes += wire.size();
+    }
+    // Then the chunk queue and the messages take turns, a chunk each.
+    while (batch.bytes < options.max_write_batch_bytes && !ended) {
+        const bool have_chunks = !chunks.empty();
+        const bool have_messages = !sending.empty();
+        if (!have_chunks && !have_messages)
+            break;
+        if (have_chunks && (chunks_turn || !have_messages)) {
+            chunks_turn = false;
+            queued_chunk q = std::move(chunks.front());
+            chunks.pop_front();
+            queued_bytes -= q.bytes;
+            batch.chunks.push_back(std::move(q.chunk));
+            const Chunk& c = batch.chunks.back();
+            serialized_chunk& wire = batch.next_wire();
+            serialize(c, wire); // checked when queued
+            batch.bytes += wire.size();
+            if (c.is_request() && c.method != "REPORT") {
+                pending_transaction t;
+                t.on_response = std::move(q.on_response);
+                t.internal = q.internal;
+                t.failure_mode = failure_report_of(c);
+                t.timeout_code = local_timeout_code(c);
+                track(c.transaction_id, std::move(t));
+            } else if (q.on_response) {
+                // RFC 4975 §7.1.2: nobody answers a REPORT (nor a response).
+                batch.after_write.emplace_back(c.transaction_id, std::move(q.on_response));
+            }
+            continue;
+        }
+        chunks_turn = true;
+        auto m = sending.front();
+        sending.pop_front();
+        if (co_await add_message_chunk(m))
+            sending.push_back(std::move(m));
+    }
+}
+
+asio::awaitable<void> session_state::write_loop() {
+    const auto self = shared_from_this();
+    ++coroutines;
+    while (!ended) {
+        co_await fill_batch();
+        if (ended)
+            break;
+        if (batch.empty()) {
+            progress.notify(); // everything queued is out
+            co_await writer_wake.wait();
+            continue;
+        }
+        batch.views.clear();
+        for (std::size_t i = 0; i < batch.used; ++i)
+            for (const auto piece : batch.wires[i].buffers())
+                if (!piece.empty())
+                    batch.views.push_back(piece);
+        writing = true;
+        std::error_code ec;
+        co_await transport->write(batch.views, ec);
+        writing = false;
+        last_traffic = clock::now();
+        auto written = std::move(batch.after_write);
+        batch.clear();
+        progress.notify();
+        if (ec) {
+            end(ec);
+            break;
+        }
+        for (auto& [id, handler] : written)
+            if (!detached)
+                handler(local_response(id, 200, {}));
+    }
+    batch.clear();
+    --coroutines;
+}
+
+// ---- timers ----------------------------------------------------------------
+
+asio::awaitable<void> session_state::deadline_loop() {
+    const auto self = shared_from_this();
+    ++coroutines;
+    while (!ended) {
+        deadline_timer.expires_at(deadlines.empty() ? clock::time_point::max() : deadlines.front().first);
+        co_await deadline_timer.async_wait(as_tuple_awaitable);
+        if (ended)
+            break;
+        const auto now = clock::now();
+        while (!ended && !deadlines.empty() && deadlines.front().first <= now) {
+            const auto id = std::move(deadlines.front().second);
+            deadlines.pop_front();
+            const auto it = transactions.find(id);
+            if (it == transactions.end())
+                continue; // answered in time
+            auto t = std::move(it->second);
+            transactions.erase(it);
+            if (t.waits_for_report) {
+                finish_message(*t.message, 408, "no success report came in time", asio::error::timed_out);
+                continue;
+            }
+            const auto response = local_response(id, t.timeout_code, {});
+            complete_transaction(t, response);
+        }
+        progress.notify();
+    }
+    --coroutines;
+}
+
+asio::awaitable<void> session_state::keepalive_loop() {
+    const auto self = shared_from_this();
+    ++coroutines;
+    const auto interval = *options.keepalive_interval;
+    while (!ended) {
+        keepalive_timer.expires_after(interval);
+        co_await keepalive_timer.async_wait(as_tuple_awaitable);
+        if (ended || closing)
+            break;
+        if (clock::now() - last_traffic < interval)
+            continue;
+        // An empty SEND: the peer answers it and delivers nothing.
+        Chunk probe = transport->make_chunk();
+        probe.set_header("Keep-Alive", "yes");
+        const std::weak_ptr<session_state> weak = self;
+        queue_chunk(std::move(probe), [weak](const Chunk& response) {
+            if (const auto st = weak.lock(); st && response.code == 408)
+                st->end(asio::error::timed_out);
+        }, true);
+    }
+    --coroutines;
+}
+
+} // namespace msrp::detail

@@ -1,0 +1,181 @@
+#pragma once
+// What an MSRPSession's coroutines share. The coroutines hold it by
+// shared_ptr, so it outlives the session object until each of them has
+// seen the end. Internal header.
+
+#include <msrp/protocol/chunk_serializer.hpp>
+#include <msrp/protocol/range_set.hpp>
+#include <msrp/protocol/report_rules.hpp>
+#include <msrp/session/session.hpp>
+
+#include "wake_signal.hpp"
+
+#include <asio/experimental/channel.hpp>
+#include <asio/steady_timer.hpp>
+
+#include <chrono>
+#include <deque>
+#include <optional>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace msrp::detail {
+
+using incoming_channel = asio::experimental::channel<void(std::error_code, IncomingMessage)>;
+
+/// A message being sent (or waiting for its reports).
+struct outgoing_message {
+    OutgoingMessage message;
+    message_handler on_report;
+    std::string id;
+    std::uint64_t total = ByteRange::unknown; ///< Byte-Range total, once known
+    std::uint64_t next = 1;                   ///< position of the next byte to send
+    std::size_t queued_bytes = 0;             ///< counted in the session's queue
+    failure_report failure_mode = failure_report::yes;
+    bool success_report = false;
+    bool all_sent = false;       ///< the last chunk went out
+    bool abort_requested = false;
+    bool final_sent = false;     ///< the final report was given
+    std::size_t in_flight = 0;   ///< chunks waiting for their response
+    range_set delivered;         ///< bytes success REPORTs confirmed
+};
+
+/// A request sent and waiting for its response, or a message waiting for
+/// its success REPORT.
+struct pending_transaction {
+    response_handler on_response;
+    /// The handler belongs to the library (a `deliver_chunk` waiting): it
+    /// is called even after the session object is gone.
+    bool internal = false;
+    int timeout_code = 408;                    ///< the verdict when no response comes (seed rule)
+    std::shared_ptr<outgoing_message> message; ///< the message the chunk belongs to
+    ByteRange range;                           ///< its bytes of that message
+    failure_report failure_mode = failure_report::yes;
+    bool waits_for_report = false;             ///< not a chunk: the message's success REPORT
+};
+
+/// Bytes of one gather write and what they point into.
+struct write_batch {
+    std::vector<serialized_chunk> wires; ///< reused; `used` of them hold this batch
+    std::size_t used = 0;
+    std::deque<Chunk> chunks;            ///< chunks whose bodies the wires view
+    std::deque<std::string> bodies;      ///< bodies read from sources
+    std::vector<std::shared_ptr<outgoing_message>> messages; ///< keep whole-message bodies alive
+    std::vector<std::string_view> views;
+    /// Handlers of chunks that get no response (REPORTs, responses): called
+    /// once the chunk is written.
+    std::vector<std::pair<std::string, response_handler>> after_write;
+    std::size_t bytes = 0;
+
+    serialized_chunk& next_wire() {
+        if (used == wires.size())
+            wires.emplace_back();
+        return wires[used++];
+    }
+    bool empty() const noexcept { return used == 0; }
+    void clear() {
+        used = 0;
+        chunks.clear();
+        bodies.clear();
+        messages.clear();
+        views.clear();
+        after_write.clear();
+        bytes = 0;
+    }
+};
+
+struct session_state : std::enable_shared_from_this<session_state> {
+    using clock = std::chrono::steady_clock;
+
+    session_state(std::unique_ptr<MSRPTransport> transport, session_options options);
+
+    void start();
+
+    // Sending.
+    std::error_code queue_chunk(Chunk chunk, response_handler on_response, bool internal = false);
+    std::string queue_message(OutgoingMessage message, message_handler on_report, std::error_code& ec);
+    bool has_room(std::size_t bytes) const noexcept;
+
+    // The coroutines.
+    asio::awaitable<void> read_loop();
+    asio::awaitable<void> write_loop();
+    asio::awaitable<void> deadline_loop();
+    asio::awaitable<void> keepalive_loop();
+
+    // Reading.
+    void handle_request(IncomingChunk& chunk, std::vector<IncomingMessage>& ready);
+    void handle_response(const Chunk& response);
+    void handle_report(const Chunk& report);
+    asio::awaitable<bool> deliver(IncomingMessage message, std::error_code ec);
+    void queue_reply(Chunk reply);
+
+    // Writing.
+    asio::awaitable<void> fill_batch();
+    asio::awaitable<bool> add_message_chunk(std::shared_ptr<outgoing_message> m);
+    void track(std::string transaction_id, pending_transaction t);
+
+    // Outcomes.
+    void complete_transaction(pending_transaction& t, const Chunk& response);
+    void message_response(outgoing_message& m, int code, const std::string& comment);
+    void check_settled(outgoing_message& m);
+    void report_message(outgoing_message& m, message_report report);
+    void finish_message(outgoing_message& m, int code, std::string comment, std::error_code error);
+    bool stop_sending(std::string_view message_id);
+    Chunk local_response(const std::string& transaction_id, int code, std::string comment) const;
+    void end(std::error_code reason);
+
+    std::unique_ptr<MSRPTransport> transport;
+    session_options options;
+    incoming_handler on_incoming;
+    std::unique_ptr<incoming_channel> channel; ///< GreenMSRPSession only
+    message_assembler assembler;
+    std::string to_path_text, from_path_text;   ///< of every chunk sent
+
+    std::unordered_map<std::string, pending_transaction> transactions;
+    std::deque<std::pair<clock::time_point, std::string>> deadlines; ///< in order: one timeout for all
+    asio::steady_timer deadline_timer;
+
+    struct queued_chunk {
+        Chunk chunk;
+        response_handler on_response;
+        bool internal = false;
+        std::size_t bytes = 0; ///< counted in `queued_bytes`
+    };
+    // The request being read (its segments share one transaction).
+    struct request_in_progress {
+        std::string transaction_id;
+        std::string reply_to;     ///< the previous hop, as written
+        int code = 0;             ///< 0: not decided yet (200 unless reassembly fails)
+        bool want_ok = false;     ///< a 2xx answer is to be sent
+        bool want_error = false;  ///< an error answer is to be sent
+        bool answered = false;    ///< answered while binding
+        bool keepalive = false;   ///< an empty SEND: answered, not delivered
+    };
+    request_in_progress current;
+    std::optional<std::error_code> green_end; ///< what receive_chunk reports once the end came
+    /// Messages in `channel` (Asio's channel does not say how full it is).
+    std::size_t channel_items = 0;
+    std::deque<Chunk> replies;                   ///< responses and REPORTs, written first
+    std::deque<queued_chunk> chunks;             ///< from send_chunk, in order
+    std::deque<std::shared_ptr<outgoing_message>> sending; ///< taking turns, front next
+    std::unordered_map<std::string, std::shared_ptr<outgoing_message>> unfinished; ///< by Message-ID
+    bool chunks_turn = true;                     ///< the chunk queue and the messages alternate
+    std::size_t queued_bytes = 0;
+    write_batch batch;
+
+    wake_signal writer_wake;  ///< something to write
+    wake_signal progress;     ///< a write finished, a reply went out, the session ended
+    asio::steady_timer keepalive_timer;
+    clock::time_point last_traffic;
+
+    bool closing = false;   ///< shutdown began: nothing new is accepted
+    bool ended = false;     ///< the connection is gone; every outcome was given
+    bool detached = false;  ///< the session object is gone: no more handlers
+    bool writing = false;   ///< a batch is on the socket
+    std::error_code end_reason;
+    int coroutines = 0;     ///< running loops (for tests and shutdown)
+};
+
+} // namespace msrp::detail

@@ -1,0 +1,70 @@
+#pragma once
+// What the session tests share: a bound pair of sessions over loopback,
+// recorders for what the handlers hear, and bounded waits.
+
+#include "../support/connect_helpers.hpp"
+
+#include <msrp/session/session.hpp>
+
+#include <asio/this_coro.hpp>
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace msrp::test {
+
+/// What an `incoming_handler` was given.
+struct incoming_log {
+    std::vector<IncomingMessage> messages;
+    std::optional<std::error_code> ended;
+
+    incoming_handler handler() {
+        return [this](IncomingMessage m, std::error_code ec) {
+            if (ec)
+                ended = ec;
+            else
+                messages.push_back(std::move(m));
+        };
+    }
+};
+
+/// What a `message_handler` was given, for any number of messages.
+struct report_log {
+    std::vector<message_report> reports;
+
+    message_handler handler() {
+        return [this](const message_report& r) { reports.push_back(r); };
+    }
+    /// The final reports, in the order they came.
+    std::vector<message_report> finals() const {
+        std::vector<message_report> out;
+        for (const auto& r : reports)
+            if (r.final)
+                out.push_back(r);
+        return out;
+    }
+    std::optional<message_report> final_of(const std::string& id) const {
+        for (const auto& r : reports)
+            if (r.final && r.message_id == id)
+                return r;
+        return std::nullopt;
+    }
+};
+
+/// Polls `done` every few milliseconds until it holds or `limit` passes;
+/// returns whether it held. The limit is a backstop, not a measurement.
+inline asio::awaitable<bool> wait_until(std::function<bool()> done,
+                                        std::chrono::milliseconds limit = std::chrono::seconds(10)) {
+    const auto until = std::chrono::steady_clock::now() + limit;
+    while (!done()) {
+        if (std::chrono::steady_clock::now() > until)
+            co_return false;
+        co_await sleep_for(std::chrono::milliseconds(2));
+    }
+    co_return true;
+}
+
+} // namespace msrp::test

@@ -143,11 +143,11 @@ asio::awaitable<void> MSRPSession::shutdown() {
     st->closing = true;
     st->writer_wake.notify();
     // What is queued goes out first...
-    while (!st->ended && (st->writing || !st->replies.empty() || !st->chunks.empty() || !st->sending.empty()))
+    while (!st->ended && st->has_unsent())
         if (!co_await st->progress.wait())
             co_return;
-    // ...then the responses still owed come, or their time runs out.
-    while (!st->ended && !st->transactions.empty())
+    // ...then the answers still owed come, or their time runs out.
+    while (!st->ended && st->awaits_answers())
         if (!co_await st->progress.wait())
             co_return;
     if (st->ended)

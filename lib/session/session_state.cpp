@@ -114,9 +114,51 @@ std::string session_state::queue_message(OutgoingMessage message, message_handle
     m->on_report = std::move(on_report);
     queued_bytes += m->queued_bytes;
     unfinished.emplace(m->id, m);
-    sending.push_back(m);
+    const bool one_chunk = !m->message.source && m->message.data.size() <= options.chunk_size;
+    if (one_chunk) {
+        sending.push_back(m);
+    } else if (interleaved < options.max_interleaved_messages) {
+        m->holds_turn = true;
+        ++interleaved;
+        sending.push_back(m);
+    } else {
+        waiting.push_back(m);
+    }
     writer_wake.notify();
     return m->id;
+}
+
+void session_state::release_turn(outgoing_message& m) {
+    if (!m.holds_turn)
+        return;
+    m.holds_turn = false;
+    --interleaved;
+    while (interleaved < std::max<std::size_t>(options.max_interleaved_messages, 1) && !waiting.empty()) {
+        auto next = std::move(waiting.front());
+        waiting.pop_front();
+        if (next->final_sent)
+            continue;
+        next->holds_turn = true;
+        ++interleaved;
+        sending.push_back(std::move(next));
+    }
+    writer_wake.notify();
+}
+
+bool session_state::awaits_answers() const noexcept {
+    // Answers that may still change an outcome: a response where a 200 is
+    // owed, any answer for a message not settled, a success REPORT.
+    for (const auto& [id, t] : transactions) {
+        if (t.waits_for_report)
+            return true;
+        if (t.message ? !t.message->final_sent : t.failure_mode == failure_report::yes)
+            return true;
+    }
+    return false;
+}
+
+bool session_state::has_unsent() const noexcept {
+    return writing || !replies.empty() || !chunks.empty() || !sending.empty() || !waiting.empty();
 }
 
 bool session_state::stop_sending(std::string_view message_id) {
@@ -164,6 +206,7 @@ void session_state::finish_message(outgoing_message& m, int code, std::string co
     m.final_sent = true;
     queued_bytes -= m.queued_bytes;
     m.queued_bytes = 0;
+    release_turn(m);
     // The map may hold the last reference.
     const auto keep = unfinished.contains(m.id) ? unfinished[m.id] : nullptr;
     unfinished.erase(m.id);
@@ -174,10 +217,18 @@ void session_state::finish_message(outgoing_message& m, int code, std::string co
 }
 
 void session_state::check_settled(outgoing_message& m) {
-    if (m.final_sent || !m.all_sent || m.in_flight > 0)
+    if (m.final_sent || !m.all_sent)
         return;
     const std::uint64_t total = m.total != ByteRange::unknown ? m.total : m.next - 1;
-    if (!m.success_report || m.delivered.covers(1, total)) {
+    // A success REPORT for every byte settles it, whatever responses are
+    // still owed (with Failure-Report partial none ever come).
+    if (m.success_report && m.delivered.covers(1, total)) {
+        finish_message(m, 200, "OK", {});
+        return;
+    }
+    if (m.in_flight > 0)
+        return;
+    if (!m.success_report) {
         finish_message(m, 200, "OK", {});
         return;
     }
@@ -232,6 +283,8 @@ void session_state::end(std::error_code reason) {
     auto messages = std::move(unfinished);
     unfinished.clear();
     sending.clear();
+    waiting.clear();
+    interleaved = 0;
     replies.clear();
     queued_bytes = 0;
     for (auto& q : queued)
@@ -531,6 +584,7 @@ asio::awaitable<bool> session_state::add_message_chunk(std::shared_ptr<outgoing_
     if (m.all_sent) {
         queued_bytes -= m.queued_bytes;
         m.queued_bytes = 0;
+        release_turn(m);
         check_settled(m);
     }
     co_return !m.all_sent;

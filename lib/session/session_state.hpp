@@ -38,6 +38,7 @@ struct outgoing_message {
     bool all_sent = false;       ///< the last chunk went out
     bool abort_requested = false;
     bool final_sent = false;     ///< the final report was given
+    bool holds_turn = false;     ///< counted in `interleaved`
     std::size_t in_flight = 0;   ///< chunks waiting for their response
     range_set delivered;         ///< bytes success REPORTs confirmed
 };
@@ -123,6 +124,9 @@ struct session_state : std::enable_shared_from_this<session_state> {
     void report_message(outgoing_message& m, message_report report);
     void finish_message(outgoing_message& m, int code, std::string comment, std::error_code error);
     bool stop_sending(std::string_view message_id);
+    void release_turn(outgoing_message& m);
+    bool has_unsent() const noexcept;
+    bool awaits_answers() const noexcept;
     Chunk local_response(const std::string& transaction_id, int code, std::string comment) const;
     void end(std::error_code reason);
 
@@ -160,6 +164,8 @@ struct session_state : std::enable_shared_from_this<session_state> {
     std::deque<Chunk> replies;                   ///< responses and REPORTs, written first
     std::deque<queued_chunk> chunks;             ///< from send_chunk, in order
     std::deque<std::shared_ptr<outgoing_message>> sending; ///< taking turns, front next
+    std::deque<std::shared_ptr<outgoing_message>> waiting; ///< not started: too many interleaved
+    std::size_t interleaved = 0; ///< messages of several chunks in `sending`
     std::unordered_map<std::string, std::shared_ptr<outgoing_message>> unfinished; ///< by Message-ID
     bool chunks_turn = true;                     ///< the chunk queue and the messages alternate
     std::size_t queued_bytes = 0;

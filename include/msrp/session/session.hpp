@@ -34,6 +34,11 @@ struct session_options {
     std::chrono::milliseconds response_timeout{30000};
     /// Body bytes per chunk when a message is split.
     std::size_t chunk_size = 16 * 1024;
+    /// Messages of more than one chunk sent at once, their chunks taking
+    /// turns (RFC 4975 §7.1); more wait for one of them to end, so that a
+    /// receiver is not asked to reassemble many at a time. A message that
+    /// fits in one chunk never waits behind them.
+    std::size_t max_interleaved_messages = 4;
     /// Bytes of chunks and whole-message bodies waiting to be sent. Beyond
     /// it `send_chunk` / `send_message` fail with `errc::queue_full` and
     /// `queue_message` waits. A message read from a source counts one chunk.

@@ -1,5 +1,7 @@
 #include "session_state.hpp"
 
+#include "../protocol/ascii.hpp"
+
 #include <msrp/protocol/accept_types.hpp>
 #include <msrp/protocol/random_ident.hpp>
 
@@ -98,6 +100,12 @@ std::string session_state::queue_message(OutgoingMessage message, message_handle
         return {};
     }
     m->id = message.message_id.empty() ? random_ident() : message.message_id;
+    // RFC 4975 §9: the peer's parser refuses anything else, and with it the
+    // whole connection.
+    if (!is_ident(m->id)) {
+        ec = errc::bad_message_id;
+        return {};
+    }
     if (unfinished.contains(m->id)) {
         ec = errc::invalid_argument; // two messages with one Message-ID cannot be told apart
         return {};
@@ -263,6 +271,8 @@ void session_state::complete_transaction(pending_transaction& t, const Chunk& re
 void session_state::end(std::error_code reason) {
     if (ended)
         return;
+    if (!reason)
+        reason = errc::session_closed; // an end always has a reason to report
     const auto keep = shared_from_this();
     ended = true;
     closing = true;
@@ -664,14 +674,19 @@ asio::awaitable<void> session_state::write_loop() {
         auto written = std::move(batch.after_write);
         batch.clear();
         progress.notify();
-        if (ec) {
+        if (ec)
             end(ec);
-            break;
-        }
+        // Their verdict: sent, or not (nothing else answers them).
         for (auto& [id, handler] : written)
             if (!detached)
-                handler(local_response(id, 200, {}));
+                handler(ec ? local_response(id, 408, "the session ended before the chunk was sent")
+                           : local_response(id, 200, {}));
+        if (ec)
+            break;
     }
+    for (auto& [id, handler] : batch.after_write)
+        if (!detached)
+            handler(local_response(id, 408, "the session ended before the chunk was sent"));
     batch.clear();
     --coroutines;
 }

@@ -373,3 +373,26 @@ TEST_CASE("a cancelled deliver_chunk ends at once and the session goes on", "[se
         CHECK(sender.pending_transactions() == 1); // its verdict still comes, to nobody
     });
 }
+
+TEST_CASE("send_message refuses a Message-ID the peer could not parse", "[session]") {
+    asio::io_context ctx{1};
+    msrp::test::run(ctx, [&]() -> asio::awaitable<void> {
+        auto pair = co_await msrp::test::make_transport_pair();
+        msrp::MSRPSession sender(std::move(pair.connected), quick_options());
+        for (const char* bad : {"m1", "-starts-with-dash", "has space", "waytoolongwaytoolongwaytoolong1234"}) {
+            auto message = text("x");
+            message.message_id = bad;
+            std::error_code ec;
+            sender.send_message(std::move(message), {}, ec);
+            CHECK(ec == errc::bad_message_id);
+        }
+        auto good = text("x");
+        good.message_id = "msg-0001";
+        auto again = good;
+        std::error_code ec;
+        CHECK(sender.send_message(std::move(good), {}, ec) == "msg-0001");
+        CHECK_FALSE(ec);
+        sender.send_message(std::move(again), {}, ec);
+        CHECK(ec == errc::invalid_argument); // still being sent under that id
+    });
+}

@@ -84,7 +84,8 @@ struct OutgoingMessage {
     std::optional<std::string> success_report;
     /// More header fields for every chunk (before Content-Type).
     std::vector<Header> headers;
-    /// Empty: a random one is chosen.
+    /// Empty: a random one is chosen. Else an RFC 4975 ident (4 to 32
+    /// letters, digits or `.-+%=`, starting with a letter or digit).
     std::string message_id;
 };
 
@@ -174,7 +175,9 @@ public:
 
     /// Queues a message and returns its Message-ID at once; `on_report`
     /// hears what becomes of it (see `message_report`). Errors:
-    /// `errc::session_closed`, `errc::queue_full`.
+    /// `errc::session_closed`, `errc::queue_full`, `errc::bad_message_id`,
+    /// `errc::invalid_argument` (a message with this Message-ID is still
+    /// being sent).
     std::string send_message(OutgoingMessage message, message_handler on_report, std::error_code& ec);
     std::string send_message(OutgoingMessage message, message_handler on_report = {});
     /// As `send_message`, but waits while the send queue is full.

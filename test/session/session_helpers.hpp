@@ -9,7 +9,6 @@
 #include <asio/this_coro.hpp>
 
 #include <chrono>
-#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -56,8 +55,10 @@ struct report_log {
 
 /// Polls `done` every few milliseconds until it holds or `limit` passes;
 /// returns whether it held. The limit is a backstop, not a measurement.
-inline asio::awaitable<bool> wait_until(std::function<bool()> done,
-                                        std::chrono::milliseconds limit = std::chrono::seconds(10)) {
+/// `done` is taken as it is: a `std::function` built inside the caller's
+/// co_await expression would be a temporary GCC 12 mishandles.
+template <class Done>
+asio::awaitable<bool> wait_until(Done done, std::chrono::milliseconds limit = std::chrono::seconds(10)) {
     const auto until = std::chrono::steady_clock::now() + limit;
     while (!done()) {
         if (std::chrono::steady_clock::now() > until)
@@ -68,3 +69,12 @@ inline asio::awaitable<bool> wait_until(std::function<bool()> done,
 }
 
 } // namespace msrp::test
+
+/// Waits (bounded) until the condition holds, then REQUIREs that it did.
+/// The wait's result is named first: Catch's temporaries must not share a
+/// full expression with the co_await (GCC 12).
+#define REQUIRE_EVENTUALLY(...)                                                                     \
+    do {                                                                                            \
+        const bool eventually_held_ = co_await ::msrp::test::wait_until([&] { return (__VA_ARGS__); }); \
+        REQUIRE(eventually_held_);                                                                  \
+    } while (false)

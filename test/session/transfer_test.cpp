@@ -30,19 +30,6 @@ constexpr std::uint64_t unknown = msrp::ByteRange::unknown;
 constexpr std::size_t KiB = 1024;
 constexpr std::size_t MiB = 1024 * 1024;
 
-/// As `wait_until`, taking the condition as it is: no `std::function`
-/// temporary is built inside the caller's co_await expression (GCC 12).
-template <class Done>
-asio::awaitable<bool> eventually(Done done, std::chrono::milliseconds limit = std::chrono::seconds(10)) {
-    const auto until = std::chrono::steady_clock::now() + limit;
-    while (!done()) {
-        if (std::chrono::steady_clock::now() > until)
-            co_return false;
-        co_await msrp::test::sleep_for(std::chrono::milliseconds(2));
-    }
-    co_return true;
-}
-
 msrp::session_options quick_options() {
     msrp::session_options o;
     o.response_timeout = 5s;
@@ -229,7 +216,7 @@ TEST_CASE("an 8 MiB message arrives in pieces that rebuild it, each byte once", 
 
         const std::string body = random_bytes(8 * MiB, 1);
         const auto id = sender.send_message(message_of(body), reports.handler());
-        const bool delivered = co_await eventually(
+        const bool delivered = co_await msrp::test::wait_until(
             [&] { return received.has_complete(id) && reports.final_of(id).has_value(); }, 50s);
         REQUIRE(delivered);
         const auto* got = received.find(id);
@@ -270,7 +257,7 @@ TEST_CASE("a 512 KiB message sent in chunks arrives whole as one message", "[ses
         received.keep_whole.insert(message.message_id);
         const auto id = sender.send_message(std::move(message), reports.handler());
         CHECK(id == "whole-512k");
-        const bool delivered = co_await eventually(
+        const bool delivered = co_await msrp::test::wait_until(
             [&] { return received.has_complete(id) && reports.final_of(id).has_value(); });
         REQUIRE(delivered);
         REQUIRE(received.whole.size() == 1);
@@ -345,7 +332,7 @@ TEST_CASE("chunks sent out of order make one whole message; a duplicate is answe
             answered.insert(response.transaction_id);
         }
         CHECK(answered == sent);
-        const bool delivered = co_await eventually([&] { return received.has_complete(id); });
+        const bool delivered = co_await msrp::test::wait_until([&] { return received.has_complete(id); });
         REQUIRE(delivered);
         REQUIRE(received.whole.size() == 1);
         const auto& m = received.whole[0];
@@ -365,7 +352,7 @@ TEST_CASE("chunks sent out of order make one whole message; a duplicate is answe
         auto next = raw_chunk(raw, next_body, "next", 1, next_body.size());
         const auto next_response = co_await write_and_answer(raw, next);
         CHECK(next_response.code == 200);
-        const bool next_delivered = co_await eventually([&] { return received.has_complete("next"); });
+        const bool next_delivered = co_await msrp::test::wait_until([&] { return received.has_complete("next"); });
         REQUIRE(next_delivered);
         CHECK(received.whole.size() == 1);
         CHECK(received.pieces_of(id) == 1);
@@ -396,7 +383,7 @@ TEST_CASE("chunks out of order and a duplicate in progress: pieces carry each by
             CHECK(response.transaction_id == c.transaction_id);
             CHECK(response.code == 200);
         }
-        const bool delivered = co_await eventually([&] { return received.has_complete(id); });
+        const bool delivered = co_await msrp::test::wait_until([&] { return received.has_complete(id); });
         REQUIRE(delivered);
         const auto* got = received.find(id);
         check_rebuilt(got, body);
@@ -436,7 +423,7 @@ TEST_CASE("a chat message sent during a 50 MiB transfer arrives before the trans
                 chat_id = sender.send_message(message_of(chat, "text/plain"), reports.handler());
         };
 
-        const bool both_settled = co_await eventually([&] { return reports.finals().size() == 2; }, 55s);
+        const bool both_settled = co_await msrp::test::wait_until([&] { return reports.finals().size() == 2; }, 55s);
         REQUIRE(both_settled);
         REQUIRE_FALSE(chat_id.empty());
         const long chat_at = received.index_of(chat_id, msrp::contflag::complete);
@@ -478,7 +465,7 @@ TEST_CASE("abort_message: the receiver gets '#', the sender's final report says 
             if (!abort_accepted && m.message_id() == id)
                 abort_accepted = sender.abort_message(id);
         };
-        const bool aborted = co_await eventually(
+        const bool aborted = co_await msrp::test::wait_until(
             [&] { return received.has_abort(id) && reports.final_of(id).has_value(); });
         REQUIRE(aborted);
         REQUIRE(abort_accepted.has_value());
@@ -499,7 +486,7 @@ TEST_CASE("abort_message: the receiver gets '#', the sender's final report says 
         // nothing more of the aborted one came before it.
         const std::string after = "after the abort";
         const auto after_id = sender.send_message(message_of(after, "text/plain"), reports.handler());
-        const bool after_delivered = co_await eventually(
+        const bool after_delivered = co_await msrp::test::wait_until(
             [&] { return received.has_complete(after_id) && reports.final_of(after_id).has_value(); });
         REQUIRE(after_delivered);
         CHECK(received.find(after_id)->bytes == after);
@@ -562,7 +549,7 @@ TEST_CASE("a 3 MiB message read from a body source arrives intact, with and with
         if (size_known)
             message.size = state->data.size();
         const auto id = sender.send_message(std::move(message), reports.handler());
-        const bool delivered = co_await eventually(
+        const bool delivered = co_await msrp::test::wait_until(
             [&] { return received.has_complete(id) && reports.final_of(id).has_value(); }, 30s);
         REQUIRE(delivered);
         check_rebuilt(received.find(id), state->data);
@@ -599,7 +586,7 @@ TEST_CASE("a body source giving fewer bytes than its size fails the message; the
         message.source = source_of(state);
         message.size = 3 * MiB; // wrong: the source gives 2 MiB
         const auto id = sender.send_message(std::move(message), reports.handler());
-        const bool failed = co_await eventually(
+        const bool failed = co_await msrp::test::wait_until(
             [&] { return received.has_abort(id) && reports.final_of(id).has_value(); }, 30s);
         REQUIRE(failed);
         const auto final = reports.final_of(id);
@@ -637,7 +624,7 @@ TEST_CASE("the receiver dies mid-transfer: the sender reports the failure, answe
 
         const std::string big = random_bytes(20 * MiB, 9);
         const auto id = sender.send_message(message_of(big), reports.handler());
-        const bool under_way = co_await eventually([&] { return received.pieces_of(id) >= 3; });
+        const bool under_way = co_await msrp::test::wait_until([&] { return received.pieces_of(id) >= 3; });
         REQUIRE(under_way);
         // A request queued behind the message, then the peer goes.
         std::vector<msrp::Chunk> responses;
@@ -647,9 +634,9 @@ TEST_CASE("the receiver dies mid-transfer: the sender reports the failure, answe
         sender.send_chunk(std::move(behind), [&](const msrp::Chunk& r) { responses.push_back(r); });
         receiver.reset();
 
-        const bool closed = co_await eventually([&] { return !sender.is_open(); });
+        const bool closed = co_await msrp::test::wait_until([&] { return !sender.is_open(); });
         REQUIRE(closed);
-        const bool settled = co_await eventually(
+        const bool settled = co_await msrp::test::wait_until(
             [&] { return reports.final_of(id).has_value() && !responses.empty(); });
         REQUIRE(settled);
         const auto final = reports.final_of(id);
@@ -801,7 +788,7 @@ TEST_CASE("GreenMSRPSession: a receiver that does not read stops the sender; the
             CHECK(m.data.find_first_not_of(expected) == std::string::npos);
         }
         CHECK(ids.size() == count);
-        const bool all_settled = co_await eventually([&] { return reports.finals().size() == count; });
+        const bool all_settled = co_await msrp::test::wait_until([&] { return reports.finals().size() == count; });
         REQUIRE(all_settled);
         int ok = 0;
         for (const auto& r : reports.finals())
@@ -831,7 +818,7 @@ TEST_CASE("GreenMSRPSession: messages queued before the peer left still come, th
             message.message_id = id;
             sender->send_message(std::move(message), reports.handler());
         }
-        const bool all_settled = co_await eventually([&] { return reports.finals().size() == 3; });
+        const bool all_settled = co_await msrp::test::wait_until([&] { return reports.finals().size() == 3; });
         REQUIRE(all_settled);
         for (const auto& r : reports.finals())
             CHECK(r.code == 200);
@@ -890,7 +877,7 @@ TEST_CASE("stop_message on the first piece: the sender hears 413 and nothing mor
 
         const std::string big = random_bytes(10 * MiB, 11);
         const auto id = sender.send_message(message_of(big), reports.handler());
-        const bool settled = co_await eventually([&] { return reports.final_of(id).has_value(); }, 30s);
+        const bool settled = co_await msrp::test::wait_until([&] { return reports.final_of(id).has_value(); }, 30s);
         REQUIRE(settled);
         REQUIRE(stopped.has_value());
         CHECK(*stopped);
@@ -901,7 +888,7 @@ TEST_CASE("stop_message on the first piece: the sender hears 413 and nothing mor
         // Whatever of it was still on the wire came before this one.
         const std::string after = "after the stop";
         const auto after_id = sender.send_message(message_of(after, "text/plain"), reports.handler());
-        const bool after_delivered = co_await eventually(
+        const bool after_delivered = co_await msrp::test::wait_until(
             [&] { return received.has_complete(after_id) && reports.final_of(after_id).has_value(); });
         REQUIRE(after_delivered);
         CHECK(reports.final_of(after_id)->code == 200);

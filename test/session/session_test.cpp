@@ -44,7 +44,7 @@ TEST_CASE("a text message goes through and is answered 200", "[session]") {
         msrp::MSRPSession sender(std::move(pair.connected), quick_options());
         const auto id = sender.send_message(text("hello there"), reports.handler());
         CHECK_FALSE(id.empty());
-        REQUIRE_EVENTUALLY(received.messages.size() == 1 && !reports.finals().empty(););
+        REQUIRE_EVENTUALLY(received.messages.size() == 1 && !reports.finals().empty());
         const auto& m = received.messages[0];
         CHECK(m.data == "hello there");
         CHECK(m.message_id() == id);
@@ -72,7 +72,7 @@ TEST_CASE("Success-Report yes: the success REPORT comes back and settles the mes
         message.success_report = "yes";
         message.failure_report = "partial";
         const auto id = sender.send_message(std::move(message), reports.handler());
-        REQUIRE_EVENTUALLY(reports.final_of(id).has_value(););
+        REQUIRE_EVENTUALLY(reports.final_of(id).has_value());
         // RFC 4975 §7.1.3: a REPORT for the whole message, then the verdict.
         REQUIRE(reports.reports.size() == 2);
         CHECK_FALSE(reports.reports[0].final);
@@ -98,7 +98,7 @@ TEST_CASE("a REPORT from the peer is delivered to the application too", "[sessio
         auto message = text("x");
         message.success_report = "yes";
         const auto id = sender.send_message(std::move(message));
-        REQUIRE_EVENTUALLY(!sender_heard.messages.empty(););
+        REQUIRE_EVENTUALLY(!sender_heard.messages.empty());
         const auto& report = sender_heard.messages[0];
         CHECK(report.method == "REPORT");
         CHECK(report.message_id() == id);
@@ -121,7 +121,7 @@ TEST_CASE("failures come back as the message's final report: 415 and 481", "[ses
 
         const auto refused = sender.send_message(text("\x89PNG", "image/png"), reports.handler());
         const auto accepted = sender.send_message(text("plain", "text/plain"), reports.handler());
-        REQUIRE_EVENTUALLY(reports.finals().size() == 2;);
+        REQUIRE_EVENTUALLY(reports.finals().size() == 2);
         const auto r415 = reports.final_of(refused);
         REQUIRE(r415);
         CHECK(r415->code == 415);
@@ -139,7 +139,7 @@ TEST_CASE("failures come back as the message's final report: 415 and 481", "[ses
         stray.set_content_type("text/plain");
         std::optional<msrp::Chunk> response;
         sender.send_chunk(std::move(stray), [&](const msrp::Chunk& r) { response = r; });
-        REQUIRE_EVENTUALLY(response.has_value(););
+        REQUIRE_EVENTUALLY(response.has_value());
         CHECK(response->code == 481);
         CHECK(received.messages.size() == 1);
     });
@@ -169,7 +169,7 @@ TEST_CASE("no response in time: 408 when Failure-Report is yes, 200 when partial
                 co_await silent.read_chunk();
         };
         co_await drain();
-        REQUIRE_EVENTUALLY(verdicts.size() == 4;);
+        REQUIRE_EVENTUALLY(verdicts.size() == 4);
         CHECK(verdicts.at("yes").code == 408);
         CHECK(verdicts.at("absent").code == 408);
         CHECK(verdicts.at("partial").code == 200);
@@ -190,7 +190,7 @@ TEST_CASE("a message whose chunk times out fails with 408", "[session][timeout]"
         msrp::MSRPSession sender(std::move(pair.connected), options);
         const auto id = sender.send_message(text("anyone?"), reports.handler());
         co_await silent.read_chunk();
-        REQUIRE_EVENTUALLY(reports.final_of(id).has_value(););
+        REQUIRE_EVENTUALLY(reports.final_of(id).has_value());
         CHECK(reports.final_of(id)->code == 408);
         CHECK(reports.reports.size() == 1);
     });
@@ -279,7 +279,7 @@ TEST_CASE("keep-alive: an idle session probes its peer and ends when it does not
         CHECK(probe.method == "SEND");
         CHECK(probe.keep_alive() == "yes");
         CHECK_FALSE(probe.has_body);
-        REQUIRE_EVENTUALLY(heard.ended.has_value(););
+        REQUIRE_EVENTUALLY(heard.ended.has_value());
         CHECK(*heard.ended == asio::error::timed_out);
         CHECK_FALSE(prober.is_open());
     });
@@ -305,7 +305,7 @@ TEST_CASE("shutdown sends everything queued, waits for the answers, then closes"
         CHECK(reports.finals().size() == count);
         for (const auto& r : reports.finals())
             CHECK(r.code == 200);
-        REQUIRE_EVENTUALLY(received.ended.has_value(););
+        REQUIRE_EVENTUALLY(received.ended.has_value());
         CHECK(received.messages.size() == count);
         CHECK(*received.ended == asio::error::eof);
         std::error_code ec;

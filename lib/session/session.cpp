@@ -114,7 +114,8 @@ asio::awaitable<std::string> MSRPSession::queue_message(OutgoingMessage message,
                                                         std::error_code& ec) {
     ec = {};
     const auto st = state_;
-    const std::size_t bytes = message.source ? st->options.chunk_size : message.data.size();
+    const std::size_t bytes = (message.source ? st->options.chunk_size : message.data.size()) +
+                              detail::session_state::queued_item_overhead;
     while (!st->closing && !st->has_room(bytes)) {
         if (!co_await st->progress.wait()) {
             ec = asio::error::operation_aborted;

@@ -78,7 +78,7 @@ std::error_code session_state::queue_chunk(Chunk chunk, response_handler on_resp
     serialized_chunk scratch;
     if (const auto ec = serialize(chunk, scratch))
         return ec;
-    const std::size_t bytes = chunk.data.size() + scratch.head.size();
+    const std::size_t bytes = chunk.data.size() + scratch.head.size() + queued_item_overhead;
     if (!has_room(bytes))
         return errc::queue_full;
     queued_bytes += bytes;
@@ -94,7 +94,7 @@ std::string session_state::queue_message(OutgoingMessage message, message_handle
         return {};
     }
     auto m = std::make_shared<outgoing_message>();
-    m->queued_bytes = message.source ? options.chunk_size : message.data.size();
+    m->queued_bytes = (message.source ? options.chunk_size : message.data.size()) + queued_item_overhead;
     if (!has_room(m->queued_bytes)) {
         ec = errc::queue_full;
         return {};
@@ -216,9 +216,13 @@ void session_state::finish_message(outgoing_message& m, int code, std::string co
     m.queued_bytes = 0;
     release_turn(m);
     // The map may hold the last reference.
-    const auto keep = unfinished.contains(m.id) ? unfinished[m.id] : nullptr;
-    unfinished.erase(m.id);
-    transactions.erase("report:" + m.id);
+    std::shared_ptr<outgoing_message> keep;
+    if (const auto it = unfinished.find(m.id); it != unfinished.end()) {
+        keep = std::move(it->second);
+        unfinished.erase(it);
+    }
+    if (m.success_report)
+        transactions.erase("report:" + m.id);
     const std::uint64_t total = m.total != ByteRange::unknown ? m.total : m.next - 1;
     report_message(m, message_report{m.id, code, std::move(comment), ByteRange{1, total, total}, error, true});
     progress.notify(); // room in the queue
@@ -345,7 +349,24 @@ void session_state::handle_response(const Chunk& response) {
     auto t = std::move(it->second);
     transactions.erase(it);
     complete_transaction(t, response);
+    trim_deadlines();
     progress.notify();
+}
+
+void session_state::trim_deadlines() {
+    // Deadlines are kept in sending order and answered mostly in that order:
+    // dropping the answered ones from the front keeps the queue as long as
+    // what is in flight. A chunk of a settled message waits for nothing.
+    while (!deadlines.empty()) {
+        const auto it = transactions.find(deadlines.front().second);
+        if (it != transactions.end()) {
+            const auto& t = it->second;
+            if (!t.message || !t.message->final_sent || t.waits_for_report)
+                return;
+            transactions.erase(it);
+        }
+        deadlines.pop_front();
+    }
 }
 
 void session_state::handle_report(const Chunk& report) {
@@ -374,6 +395,22 @@ void session_state::handle_report(const Chunk& report) {
     check_settled(*m);
 }
 
+bool session_state::paths_belong(const Chunk& chunk) {
+    // A session's chunks repeat their paths byte for byte: the URIs are
+    // parsed and compared once, not per chunk.
+    const std::string* to = chunk.find_header("To-Path");
+    const std::string* from = chunk.find_header("From-Path");
+    if (to && from && !accepted_to_path.empty() && *to == accepted_to_path && *from == accepted_from_path)
+        return true;
+    if (transport->check_incoming_SEND_chunk(chunk))
+        return false;
+    if (to && from) {
+        accepted_to_path = *to;
+        accepted_from_path = *from;
+    }
+    return true;
+}
+
 void session_state::handle_request(IncomingChunk& chunk, std::vector<IncomingMessage>& ready) {
     const bool ends = chunk.end_of_chunk;
     const bool is_send = chunk.method == "SEND";
@@ -389,7 +426,7 @@ void session_state::handle_request(IncomingChunk& chunk, std::vector<IncomingMes
         current.want_error = response_wanted(chunk, 400);
         current.keepalive = false;
         if (is_send) {
-            if (transport->check_incoming_SEND_chunk(chunk)) {
+            if (!paths_belong(chunk)) {
                 current.code = 481;
             } else if (chunk.has_body) {
                 const std::string* type = chunk.find_header("Content-Type");
@@ -417,7 +454,7 @@ void session_state::handle_request(IncomingChunk& chunk, std::vector<IncomingMes
         }
     } else if (is_report) {
         handle_report(chunk);
-        if (!transport->check_incoming_SEND_chunk(chunk)) {
+        if (paths_belong(chunk)) {
             IncomingMessage m;
             static_cast<Chunk&>(m) = std::move(chunk);
             ready.push_back(std::move(m));
@@ -550,7 +587,9 @@ asio::awaitable<bool> session_state::add_message_chunk(std::shared_ptr<outgoing_
 
     Chunk head;
     head.method = "SEND";
-    head.transaction_id = choose_transaction_id(body);
+    // serialize() checks the body for this id's end-line; a collision (a
+    // body quoting MSRP) takes one more pass to pick another.
+    head.transaction_id = random_ident();
     head.headers.reserve(7 + m.message.headers.size());
     head.headers.push_back(Header{"To-Path", to_path_text});
     head.headers.push_back(Header{"From-Path", from_path_text});
@@ -564,7 +603,13 @@ asio::awaitable<bool> session_state::add_message_chunk(std::shared_ptr<outgoing_
         head.headers.push_back(h);
     head.set_content_type(m.message.content_type);
     head.contflag = flag;
-    if (const auto bad = serialize(head, body, batch.next_wire())) {
+    serialized_chunk& wire = batch.next_wire();
+    auto bad = serialize(head, body, wire);
+    if (bad == errc::end_line_in_body) {
+        head.transaction_id = choose_transaction_id(body);
+        bad = serialize(head, body, wire);
+    }
+    if (bad) {
         --batch.used;
         finish_message(m, 0, "the message's header fields cannot be written", bad);
         co_return false;

@@ -90,6 +90,11 @@ struct write_batch {
 struct session_state : std::enable_shared_from_this<session_state> {
     using clock = std::chrono::steady_clock;
 
+    /// What a queued chunk or message costs beyond its body (its state,
+    /// ids, header fields), counted against `max_queued_bytes` so that many
+    /// small messages are bounded too.
+    static constexpr std::size_t queued_item_overhead = 256;
+
     session_state(std::unique_ptr<MSRPTransport> transport, session_options options);
 
     void start();
@@ -108,6 +113,8 @@ struct session_state : std::enable_shared_from_this<session_state> {
     // Reading.
     void handle_request(IncomingChunk& chunk, std::vector<IncomingMessage>& ready);
     void handle_response(const Chunk& response);
+    void trim_deadlines();
+    bool paths_belong(const Chunk& chunk);
     void handle_report(const Chunk& report);
     asio::awaitable<bool> deliver(IncomingMessage message, std::error_code ec);
     void queue_reply(Chunk reply);
@@ -136,6 +143,7 @@ struct session_state : std::enable_shared_from_this<session_state> {
     std::unique_ptr<incoming_channel> channel; ///< GreenMSRPSession only
     message_assembler assembler;
     std::string to_path_text, from_path_text;   ///< of every chunk sent
+    std::string accepted_to_path, accepted_from_path; ///< as last found to belong here
 
     std::unordered_map<std::string, pending_transaction> transactions;
     std::deque<std::pair<clock::time_point, std::string>> deadlines; ///< in order: one timeout for all

@@ -8,9 +8,11 @@
 
 namespace msrp {
 
-/// Length of generated identifiers: 16 alphanumeric characters carry
-/// 16 * log2(62) = 95 bits.
-inline constexpr std::size_t random_ident_length = 16;
+/// Length of generated identifiers: 15 alphanumeric characters carry
+/// 15 * log2(62) = 89 bits, and fit in a std::string without a heap
+/// allocation (libstdc++ keeps up to 15 characters inline), which counts
+/// when every chunk and message gets one.
+inline constexpr std::size_t random_ident_length = 15;
 
 /// A random ident (ALPHANUM characters only, so it is valid both as a
 /// transaction id and as a Message-ID) drawn from the operating system's

@@ -41,7 +41,8 @@ struct session_options {
     std::size_t max_interleaved_messages = 4;
     /// Bytes of chunks and whole-message bodies waiting to be sent. Beyond
     /// it `send_chunk` / `send_message` fail with `errc::queue_full` and
-    /// `queue_message` waits. A message read from a source counts one chunk.
+    /// `queue_message` waits. A message read from a source counts one
+    /// chunk; every chunk and message counts 256 bytes more for its state.
     std::size_t max_queued_bytes = 16u << 20;
     /// Responses and REPORTs waiting to be written; when reached, the
     /// session stops reading until they are out (a peer that sends and

@@ -170,7 +170,7 @@ std::size_t MSRPSession::pending_transactions() const noexcept {
     return n;
 }
 
-std::size_t MSRPSession::queued_replies() const noexcept { return state_->replies.size(); }
+std::size_t MSRPSession::queued_replies() const noexcept { return state_->reply_count; }
 
 std::size_t MSRPSession::messages_in_progress() const noexcept { return state_->assembler.messages_in_progress(); }
 

@@ -106,7 +106,7 @@ std::string session_state::queue_message(OutgoingMessage message, message_handle
         ec = errc::bad_message_id;
         return {};
     }
-    if (unfinished.contains(m->id)) {
+    if (!unfinished.try_emplace(m->id, m).second) {
         ec = errc::invalid_argument; // two messages with one Message-ID cannot be told apart
         return {};
     }
@@ -121,7 +121,6 @@ std::string session_state::queue_message(OutgoingMessage message, message_handle
     m->message = std::move(message);
     m->on_report = std::move(on_report);
     queued_bytes += m->queued_bytes;
-    unfinished.emplace(m->id, m);
     const bool one_chunk = !m->message.source && m->message.data.size() <= options.chunk_size;
     if (one_chunk) {
         sending.push_back(m);
@@ -166,7 +165,7 @@ bool session_state::awaits_answers() const noexcept {
 }
 
 bool session_state::has_unsent() const noexcept {
-    return writing || !replies.empty() || !chunks.empty() || !sending.empty() || !waiting.empty();
+    return writing || !reply_bytes.empty() || !chunks.empty() || !sending.empty() || !waiting.empty();
 }
 
 bool session_state::stop_sending(std::string_view message_id) {
@@ -178,8 +177,37 @@ bool session_state::stop_sending(std::string_view message_id) {
     return true;
 }
 
-void session_state::queue_reply(Chunk reply) {
-    replies.push_back(std::move(reply));
+void session_state::queue_reply(const Chunk& reply) {
+    if (serialize(reply, reply_wire))
+        return; // cannot happen for the replies built here
+    reply_bytes += reply_wire.head;
+    reply_bytes += reply_wire.tail_view();
+    ++reply_count;
+    writer_wake.notify();
+}
+
+void session_state::queue_response(int code) {
+    // Written straight into the reply buffer: one response per SEND makes
+    // this the busiest path of a receiver. The transaction id and the
+    // previous hop come from a parsed chunk, so they are valid as they are.
+    const char digits[3] = {char('0' + code / 100), char('0' + code / 10 % 10), char('0' + code % 10)};
+    auto& out = reply_bytes;
+    out += "MSRP ";
+    out += current.transaction_id;
+    out += ' ';
+    out.append(digits, 3);
+    if (const char* comment = status_comment(code); *comment) {
+        out += ' ';
+        out += comment;
+    }
+    out += "\r\nTo-Path: ";
+    out += current.reply_to;
+    out += "\r\nFrom-Path: ";
+    out += from_path_text;
+    out += "\r\n-------";
+    out += current.transaction_id;
+    out += "$\r\n";
+    ++reply_count;
     writer_wake.notify();
 }
 
@@ -299,7 +327,8 @@ void session_state::end(std::error_code reason) {
     sending.clear();
     waiting.clear();
     interleaved = 0;
-    replies.clear();
+    reply_bytes.clear();
+    reply_count = 0;
     queued_bytes = 0;
     for (auto& q : queued)
         if (q.on_response && (q.internal || !detached))
@@ -462,15 +491,8 @@ void session_state::handle_request(IncomingChunk& chunk, std::vector<IncomingMes
     }
     if (ends && !is_report && !current.answered) {
         const int code = current.code != 0 ? current.code : 200;
-        if (is_2xx(code) ? current.want_ok : current.want_error) {
-            Chunk response;
-            response.transaction_id = current.transaction_id;
-            response.code = code;
-            response.comment = status_comment(code);
-            response.headers.push_back(Header{"To-Path", current.reply_to});
-            response.headers.push_back(Header{"From-Path", from_path_text});
-            queue_reply(std::move(response));
-        }
+        if (is_2xx(code) ? current.want_ok : current.want_error)
+            queue_response(code);
     }
 }
 
@@ -482,7 +504,7 @@ asio::awaitable<void> session_state::read_loop() {
     for (;;) {
         // Replies waiting to be written stop the reading, so a peer that
         // sends and never reads cannot grow them.
-        while (!ended && replies.size() >= options.max_queued_replies)
+        while (!ended && reply_count >= options.max_queued_replies)
             co_await progress.wait();
         if (ended)
             break;
@@ -646,16 +668,12 @@ asio::awaitable<bool> session_state::add_message_chunk(std::shared_ptr<outgoing_
 }
 
 asio::awaitable<void> session_state::fill_batch() {
-    // Replies first: they are small and the peer is waiting for them.
-    while (!replies.empty() && batch.bytes < options.max_write_batch_bytes) {
-        batch.chunks.push_back(std::move(replies.front()));
-        replies.pop_front();
-        serialized_chunk& wire = batch.next_wire();
-        if (serialize(batch.chunks.back(), wire)) {
-            --batch.used; // cannot happen for the replies built here
-            continue;
-        }
-        batch.bytes += wire.size();
+    // Replies first, all of them: they are small and the peer waits for them.
+    if (!reply_bytes.empty()) {
+        batch.replies.swap(reply_bytes); // the buffers trade places: no allocation
+        batch.bytes += batch.replies.size();
+        reply_count = 0;
+        progress.notify(); // the reader may wait for room
     }
     // Then the chunk queue and the messages take turns, a chunk each.
     while (batch.bytes < options.max_write_batch_bytes && !ended) {
@@ -707,6 +725,8 @@ asio::awaitable<void> session_state::write_loop() {
             continue;
         }
         batch.views.clear();
+        if (!batch.replies.empty())
+            batch.views.push_back(batch.replies);
         for (std::size_t i = 0; i < batch.used; ++i)
             for (const auto piece : batch.wires[i].buffers())
                 if (!piece.empty())

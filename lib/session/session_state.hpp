@@ -59,6 +59,7 @@ struct pending_transaction {
 
 /// Bytes of one gather write and what they point into.
 struct write_batch {
+    std::string replies;                 ///< responses and REPORTs, first on the wire
     std::vector<serialized_chunk> wires; ///< reused; `used` of them hold this batch
     std::size_t used = 0;
     std::deque<Chunk> chunks;            ///< chunks whose bodies the wires view
@@ -75,9 +76,10 @@ struct write_batch {
             wires.emplace_back();
         return wires[used++];
     }
-    bool empty() const noexcept { return used == 0; }
+    bool empty() const noexcept { return used == 0 && replies.empty(); }
     void clear() {
         used = 0;
+        replies.clear();
         chunks.clear();
         bodies.clear();
         messages.clear();
@@ -93,7 +95,7 @@ struct session_state : std::enable_shared_from_this<session_state> {
     /// What a queued chunk or message costs beyond its body (its state,
     /// ids, header fields), counted against `max_queued_bytes` so that many
     /// small messages are bounded too.
-    static constexpr std::size_t queued_item_overhead = 256;
+    static constexpr std::size_t queued_item_overhead = 512;
 
     session_state(std::unique_ptr<MSRPTransport> transport, session_options options);
 
@@ -117,7 +119,8 @@ struct session_state : std::enable_shared_from_this<session_state> {
     bool paths_belong(const Chunk& chunk);
     void handle_report(const Chunk& report);
     asio::awaitable<bool> deliver(IncomingMessage message, std::error_code ec);
-    void queue_reply(Chunk reply);
+    void queue_reply(const Chunk& reply);
+    void queue_response(int code);
 
     // Writing.
     asio::awaitable<void> fill_batch();
@@ -169,7 +172,10 @@ struct session_state : std::enable_shared_from_this<session_state> {
     std::optional<std::error_code> green_end; ///< what receive_chunk reports once the end came
     /// Messages in `channel` (Asio's channel does not say how full it is).
     std::size_t channel_items = 0;
-    std::deque<Chunk> replies;                   ///< responses and REPORTs, written first
+    // Responses and REPORTs, serialized as they are made and written first.
+    std::string reply_bytes;
+    std::size_t reply_count = 0;
+    serialized_chunk reply_wire;                 ///< reused to serialize REPORTs
     std::deque<queued_chunk> chunks;             ///< from send_chunk, in order
     std::deque<std::shared_ptr<outgoing_message>> sending; ///< taking turns, front next
     std::deque<std::shared_ptr<outgoing_message>> waiting; ///< not started: too many interleaved

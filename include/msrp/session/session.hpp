@@ -42,8 +42,10 @@ struct session_options {
     /// Bytes of chunks and whole-message bodies waiting to be sent. Beyond
     /// it `send_chunk` / `send_message` fail with `errc::queue_full` and
     /// `queue_message` waits. A message read from a source counts one
-    /// chunk; every chunk and message counts 256 bytes more for its state.
-    std::size_t max_queued_bytes = 16u << 20;
+    /// chunk; every chunk and message counts 512 bytes more for its state.
+    /// A body given in memory counts whole: send large files from a
+    /// `source`, or a chat line queued behind one may find the queue full.
+    std::size_t max_queued_bytes = 4u << 20;
     /// Responses and REPORTs waiting to be written; when reached, the
     /// session stops reading until they are out (a peer that sends and
     /// never reads cannot grow them).

@@ -116,10 +116,15 @@ asio::awaitable<std::string> MSRPSession::queue_message(OutgoingMessage message,
     const auto st = state_;
     const std::size_t bytes = (message.source ? st->options.chunk_size : message.data.size()) +
                               detail::session_state::queued_item_overhead;
-    while (!st->closing && !st->has_room(bytes)) {
-        if (!co_await st->progress.wait()) {
-            ec = asio::error::operation_aborted;
-            co_return std::string{};
+    if (!st->has_room(bytes)) {
+        // Once full, wait until half of it went out: a writer woken for
+        // every freed slot would write one chunk at a time.
+        const std::size_t low_water = st->options.max_queued_bytes / 2;
+        while (!st->closing && st->queued_bytes > 0 && st->queued_bytes + bytes > low_water) {
+            if (!co_await st->progress.wait()) {
+                ec = asio::error::operation_aborted;
+                co_return std::string{};
+            }
         }
     }
     co_return st->queue_message(std::move(message), std::move(on_report), ec);

@@ -625,18 +625,16 @@ asio::awaitable<bool> session_state::add_message_chunk(std::shared_ptr<outgoing_
         head.headers.push_back(h);
     head.set_content_type(m.message.content_type);
     head.contflag = flag;
-    serialized_chunk& wire = batch.next_wire();
-    auto bad = serialize(head, body, wire);
+    auto bad = serialize(head, body, batch.scratch);
     if (bad == errc::end_line_in_body) {
         head.transaction_id = choose_transaction_id(body);
-        bad = serialize(head, body, wire);
+        bad = serialize(head, body, batch.scratch);
     }
     if (bad) {
-        --batch.used;
         finish_message(m, 0, "the message's header fields cannot be written", bad);
         co_return false;
     }
-    batch.bytes += batch.wires[batch.used - 1].size();
+    batch.add_scratch(body);
     m.next = start + body.size();
     if (flag == contflag::more && !m.message.source) {
         queued_bytes -= body.size();
@@ -688,9 +686,8 @@ asio::awaitable<void> session_state::fill_batch() {
             queued_bytes -= q.bytes;
             batch.chunks.push_back(std::move(q.chunk));
             const Chunk& c = batch.chunks.back();
-            serialized_chunk& wire = batch.next_wire();
-            serialize(c, wire); // checked when queued
-            batch.bytes += wire.size();
+            serialize(c, batch.scratch); // checked when queued
+            batch.add_scratch(c.data);
             if (c.is_request() && c.method != "REPORT") {
                 pending_transaction t;
                 t.on_response = std::move(q.on_response);
@@ -724,13 +721,7 @@ asio::awaitable<void> session_state::write_loop() {
             co_await writer_wake.wait();
             continue;
         }
-        batch.views.clear();
-        if (!batch.replies.empty())
-            batch.views.push_back(batch.replies);
-        for (std::size_t i = 0; i < batch.used; ++i)
-            for (const auto piece : batch.wires[i].buffers())
-                if (!piece.empty())
-                    batch.views.push_back(piece);
+        batch.make_views();
         writing = true;
         std::error_code ec;
         co_await transport->write(batch.views, ec);

@@ -58,11 +58,19 @@ struct pending_transaction {
 };
 
 /// Bytes of one gather write and what they point into.
+///
+/// Heads, end-lines and small bodies are copied into one flat buffer, so
+/// that many small chunks leave in a few large system calls (a gather
+/// write sends at most 64 pieces per call); large bodies are written from
+/// where they are, without a copy.
 struct write_batch {
+    /// Bodies up to this size are copied rather than viewed.
+    static constexpr std::size_t copied_body_bytes = 4096;
+
     std::string replies;                 ///< responses and REPORTs, first on the wire
-    std::vector<serialized_chunk> wires; ///< reused; `used` of them hold this batch
-    std::size_t used = 0;
-    std::deque<Chunk> chunks;            ///< chunks whose bodies the wires view
+    std::string flat;
+    serialized_chunk scratch;            ///< reused to serialize one chunk
+    std::deque<Chunk> chunks;            ///< chunks whose bodies are viewed
     std::deque<std::string> bodies;      ///< bodies read from sources
     std::vector<std::shared_ptr<outgoing_message>> messages; ///< keep whole-message bodies alive
     std::vector<std::string_view> views;
@@ -71,15 +79,29 @@ struct write_batch {
     std::vector<std::pair<std::string, response_handler>> after_write;
     std::size_t bytes = 0;
 
-    serialized_chunk& next_wire() {
-        if (used == wires.size())
-            wires.emplace_back();
-        return wires[used++];
+    /// Adds the chunk serialized in `scratch` (with `body`).
+    void add_scratch(std::string_view body) {
+        add_flat(scratch.head);
+        if (body.size() <= copied_body_bytes)
+            add_flat(body);
+        else
+            pieces_.push_back(piece{true, 0, body.size(), body});
+        add_flat(scratch.tail_view());
+        bytes += scratch.head.size() + body.size() + scratch.tail_len;
     }
-    bool empty() const noexcept { return used == 0 && replies.empty(); }
+    /// The pieces in wire order; valid until the next change.
+    void make_views() {
+        views.clear();
+        if (!replies.empty())
+            views.push_back(replies);
+        for (const auto& p : pieces_)
+            views.push_back(p.external ? p.view : std::string_view(flat).substr(p.offset, p.size));
+    }
+    bool empty() const noexcept { return pieces_.empty() && replies.empty(); }
     void clear() {
-        used = 0;
         replies.clear();
+        flat.clear();
+        pieces_.clear();
         chunks.clear();
         bodies.clear();
         messages.clear();
@@ -87,6 +109,23 @@ struct write_batch {
         after_write.clear();
         bytes = 0;
     }
+
+private:
+    struct piece {
+        bool external;
+        std::size_t offset, size; ///< in `flat`, when not external
+        std::string_view view;    ///< when external
+    };
+    void add_flat(std::string_view b) {
+        if (b.empty())
+            return;
+        if (!pieces_.empty() && !pieces_.back().external)
+            pieces_.back().size += b.size();
+        else
+            pieces_.push_back(piece{false, flat.size(), b.size(), {}});
+        flat.append(b);
+    }
+    std::vector<piece> pieces_;
 };
 
 struct session_state : std::enable_shared_from_this<session_state> {

@@ -117,9 +117,10 @@ asio::awaitable<std::string> MSRPSession::queue_message(OutgoingMessage message,
     const std::size_t bytes = (message.source ? st->options.chunk_size : message.data.size()) +
                               detail::session_state::queued_item_overhead;
     if (!st->has_room(bytes)) {
-        // Once full, wait until half of it went out: a writer woken for
-        // every freed slot would write one chunk at a time.
-        const std::size_t low_water = st->options.max_queued_bytes / 2;
+        // Once full, wait until a write's worth went out: a writer woken
+        // for every freed slot would write one small chunk at a time.
+        const std::size_t max = st->options.max_queued_bytes;
+        const std::size_t low_water = max - std::min(max / 2, st->options.max_write_batch_bytes);
         while (!st->closing && st->queued_bytes > 0 && st->queued_bytes + bytes > low_water) {
             if (!co_await st->progress.wait()) {
                 ec = asio::error::operation_aborted;

@@ -183,8 +183,9 @@ public:
     /// being sent).
     std::string send_message(OutgoingMessage message, message_handler on_report, std::error_code& ec);
     std::string send_message(OutgoingMessage message, message_handler on_report = {});
-    /// As `send_message`, but waits while the send queue is full (until
-    /// half of it has gone out, so that chunks go out in large writes).
+    /// As `send_message`, but waits while the send queue is full (until a
+    /// write's worth, `max_write_batch_bytes`, has gone out, so that small
+    /// chunks go out in large writes).
     asio::awaitable<std::string> queue_message(OutgoingMessage message, message_handler on_report,
                                                std::error_code& ec);
     asio::awaitable<std::string> queue_message(OutgoingMessage message, message_handler on_report = {});

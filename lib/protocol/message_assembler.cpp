@@ -54,10 +54,12 @@ std::error_code message_assembler::fail_message(message_map::iterator it, Chunk&
     return why == errc::message_aborted ? std::error_code{} : why;
 }
 
-bool message_assembler::stop(std::string_view message_id) {
+bool message_assembler::stop(std::string_view message_id, Chunk* first_chunk) {
     const auto it = messages_.find(std::string(message_id));
     if (it == messages_.end())
         return false;
+    if (first_chunk)
+        *first_chunk = std::move(it->second.head);
     stopped_.add(it->first, limits_.remembered_message_ids);
     end_message(it);
     return true;
@@ -115,6 +117,7 @@ std::error_code message_assembler::add(Chunk&& chunk, std::vector<IncomingMessag
         if (range.total != unknown && range.total > limits_.max_message_bytes)
             return errc::message_too_large;
         message fresh;
+        fresh.head = piece_of(chunk);
         fresh.total = range.total;
         fresh.end = unknown;
         fresh.whole = range.total != unknown && range.total <= limits_.max_whole_message_bytes;

@@ -141,7 +141,7 @@ asio::awaitable<std::string> MSRPSession::queue_message(OutgoingMessage message,
 
 bool MSRPSession::abort_message(std::string_view message_id) { return state_->stop_sending(message_id); }
 
-bool MSRPSession::stop_message(std::string_view message_id) { return state_->assembler.stop(message_id); }
+bool MSRPSession::stop_message(std::string_view message_id) { return state_->stop_receiving(message_id); }
 
 asio::awaitable<void> MSRPSession::shutdown() {
     const auto st = state_;

@@ -124,7 +124,7 @@ std::string session_state::queue_message(OutgoingMessage message, message_handle
     const bool one_chunk = !m->message.source && m->message.data.size() <= options.chunk_size;
     if (one_chunk) {
         sending.push_back(m);
-    } else if (interleaved < options.max_interleaved_messages) {
+    } else if (interleaved < std::max<std::size_t>(options.max_interleaved_messages, 1)) {
         m->holds_turn = true;
         ++interleaved;
         sending.push_back(m);
@@ -174,6 +174,20 @@ bool session_state::stop_sending(std::string_view message_id) {
         return false;
     it->second->abort_requested = true;
     writer_wake.notify();
+    return true;
+}
+
+bool session_state::stop_receiving(std::string_view message_id) {
+    Chunk first;
+    if (!assembler.stop(message_id, &first))
+        return false;
+    // Its chunks so far were answered 200: with Failure-Report yes the
+    // sender is owed word of the failure (RFC 4975 §7.1.2), besides the
+    // 413 its next chunk will get.
+    if (!ended && failure_report_of(first) == failure_report::yes) {
+        const auto range = first.byte_range().value_or(ByteRange{1, ByteRange::unknown, ByteRange::unknown});
+        queue_reply(make_report(first, transport->local_uri(), 413, {}, ByteRange{1, range.total, range.total}));
+    }
     return true;
 }
 

@@ -173,6 +173,7 @@ struct session_state : std::enable_shared_from_this<session_state> {
     void report_message(outgoing_message& m, message_report report);
     void finish_message(outgoing_message& m, int code, std::string comment, std::error_code error);
     bool stop_sending(std::string_view message_id);
+    bool stop_receiving(std::string_view message_id);
     void release_turn(outgoing_message& m);
     bool has_unsent() const noexcept;
     bool awaits_answers() const noexcept;

@@ -395,3 +395,41 @@ TEST_CASE("send_message refuses a Message-ID the peer could not parse", "[sessio
         CHECK(ec == errc::invalid_argument); // still being sent under that id
     });
 }
+
+TEST_CASE("stop_message: a failure REPORT now, 413 for the message's next chunk", "[session][report]") {
+    asio::io_context ctx{1};
+    msrp::test::run(ctx, [&]() -> asio::awaitable<void> {
+        auto pair = co_await msrp::test::make_transport_pair();
+        msrp::MSRPSession receiver(std::move(pair.accepted), quick_options());
+        auto& raw = *pair.connected;
+        msrp::make_chunk_params p;
+        p.data = std::string(1000, 'a');
+        p.end = 1000;
+        p.length = 3000;
+        p.message_id = "stopped-message";
+        const auto first = raw.make_chunk(p);
+        co_await raw.write_chunk(first);
+        const auto ok = co_await raw.read_chunk();
+        CHECK(ok.code == 200);
+        CHECK(receiver.messages_in_progress() == 1);
+
+        CHECK(receiver.stop_message("stopped-message"));
+        CHECK_FALSE(receiver.stop_message("stopped-message"));
+        const auto report = co_await raw.read_chunk();
+        CHECK(report.method == "REPORT");
+        CHECK(report.message_id() == "stopped-message");
+        REQUIRE(report.status());
+        CHECK(report.status()->code == 413);
+        CHECK(report.byte_range() == msrp::ByteRange{1, 3000, 3000});
+
+        p.start = 1001;
+        p.end = 2000;
+        p.transaction_id = "second-chunk-tid";
+        const auto second = raw.make_chunk(p);
+        co_await raw.write_chunk(second);
+        const auto refused = co_await raw.read_chunk();
+        CHECK(refused.transaction_id == "second-chunk-tid");
+        CHECK(refused.code == 413);
+        CHECK(receiver.messages_in_progress() == 0);
+    });
+}

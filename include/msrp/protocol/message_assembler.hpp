@@ -71,8 +71,9 @@ public:
 
     /// The application gives a message up (RFC 4975 §7.3.1: the receiver
     /// answers its later chunks 413). Returns false when no such message is
-    /// in progress.
-    bool stop(std::string_view message_id);
+    /// in progress; else, when `first_chunk` is given, fills it with the
+    /// header fields of the message's first chunk (for a failure REPORT).
+    bool stop(std::string_view message_id, Chunk* first_chunk = nullptr);
 
     /// Ends every message in progress: each is appended to `out` with flag
     /// `#` and `errc::message_incomplete` (the session ended).
@@ -89,6 +90,7 @@ private:
         std::uint64_t end = 0;     ///< ByteRange::unknown until the last byte's position is known
         std::uint64_t highest = 0; ///< position of the last byte received so far (0: none)
         bool whole = false;        ///< delivered whole (held in `body`)
+        Chunk head;                ///< header fields of the first chunk received
         std::string body;          ///< whole messages only
         range_set received;
     };

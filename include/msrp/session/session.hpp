@@ -197,8 +197,9 @@ public:
     bool abort_message(std::string_view message_id);
 
     /// Stops receiving a message: its next chunks are answered 413 (RFC
-    /// 4975 §7.3.1) and nothing more of it is delivered. False when no
-    /// such message is being received.
+    /// 4975 §7.3.1), nothing more of it is delivered, and when its
+    /// Failure-Report is `yes` the sender gets a failure REPORT (413). False
+    /// when no such message is being received.
     bool stop_message(std::string_view message_id);
 
     /// Sends what is queued, waits (at most `response_timeout`) for the

@@ -3,6 +3,7 @@
 #include "session_state.hpp"
 
 #include <asio/experimental/as_tuple.hpp>
+#include <asio/experimental/channel_error.hpp>
 #include <asio/use_awaitable.hpp>
 
 namespace msrp {
@@ -199,6 +200,12 @@ asio::awaitable<IncomingMessage> GreenMSRPSession::receive_chunk(std::error_code
         co_return IncomingMessage{};
     }
     auto [received_ec, message] = co_await st->channel->async_receive(as_tuple_awaitable);
+    if (received_ec == asio::experimental::error::channel_cancelled ||
+        received_ec == asio::error::operation_aborted) {
+        received_ec = asio::error::operation_aborted;
+        ec = received_ec; // this wait was cancelled; the session goes on
+        co_return IncomingMessage{};
+    }
     if (received_ec) {
         // The end of the session, with its reason; the same every time after.
         ec = received_ec;

@@ -525,7 +525,9 @@ asio::awaitable<void> session_state::read_loop() {
         std::error_code ec;
         co_await transport->read_chunk_into(chunk, options.read_segment_bytes, ec);
         if (ec) {
-            end(ec);
+            // Closed here, not by the peer: say so, and keep
+            // operation_aborted for cancelled waits (receive_chunk).
+            end(ec == asio::error::operation_aborted ? make_error_code(errc::session_closed) : ec);
             break;
         }
         last_traffic = clock::now();

@@ -433,3 +433,22 @@ TEST_CASE("stop_message: a failure REPORT now, 413 for the message's next chunk"
         CHECK(receiver.messages_in_progress() == 0);
     });
 }
+
+TEST_CASE("GreenMSRPSession: a cancelled receive_chunk leaves the queue as it was", "[session][green][cancel]") {
+    using namespace asio::experimental::awaitable_operators;
+    asio::io_context ctx{1};
+    msrp::test::run(ctx, [&]() -> asio::awaitable<void> {
+        auto pair = co_await msrp::test::make_transport_pair();
+        msrp::GreenMSRPSession receiver(std::move(pair.accepted), quick_options());
+        msrp::MSRPSession sender(std::move(pair.connected), quick_options());
+        std::error_code ec;
+        auto receive = [&]() -> asio::awaitable<void> { co_await receiver.receive_chunk(ec); };
+        co_await (receive() || msrp::test::sleep_for(30ms));
+        CHECK(ec == asio::error::operation_aborted);
+        sender.send_message(text("after the cancel"));
+        const auto m = co_await receiver.receive_chunk(ec);
+        CHECK_FALSE(ec);
+        CHECK(m.data == "after the cancel");
+        CHECK(receiver.incoming_queue_size() == 0);
+    });
+}

@@ -15,6 +15,9 @@ changing this script, not by hand. Files over MAX_SEED_BYTES are skipped
                      small-limit variants and multi-chunk streams.
   uri_fuzz           every distinct To-Path / From-Path / Use-Path header value
                      of the *.msrp vectors and every SDP a=path value, one per file.
+  message_assembler_fuzz
+                     scripted chunk sequences (see message_assembler_fuzz.cpp):
+                     in order, reversed, duplicated, aborted, interleaved.
 """
 
 import argparse
@@ -107,6 +110,37 @@ def path_values(vectors, msrp_files):
     return out
 
 
+def assembler_event(message, start, length, total=None, end_mode=0, flag="+", stop=False):
+    """One 8-byte event of message_assembler_fuzz: total None is '*';
+    end_mode 1 writes the range end as '*', 2 leaves Byte-Range out."""
+    total_byte = 0 if total is None else ((total // 97) << 2) | 1
+    flag_index = {"+": 0, "$": 1, "#": 2}[flag]
+    start_field = start - 1
+    return bytes([message | (0x80 if stop else 0), start_field & 0xFF, start_field >> 8,
+                  length & 0xFF, length >> 8, total_byte & 0xFF, end_mode, flag_index])
+
+
+def assembler_scripts():
+    """Seeds for message_assembler_fuzz: a mode byte, then events."""
+    total = 97 * 30  # a total the event encoding can state exactly
+    pieces = [(1 + i * 970, 970) for i in range(3)]
+    in_order = [assembler_event(0, s, n, total, flag="$" if i == 2 else "+") for i, (s, n) in enumerate(pieces)]
+    yield "in-order-whole", b"\x00" + b"".join(in_order)
+    yield "in-order-pieces", b"\x01" + b"".join(in_order)
+    yield "reversed", b"\x00" + b"".join(reversed(in_order))
+    yield "duplicated", b"\x01" + in_order[0] + in_order[0] + in_order[1] + in_order[0] + in_order[2]
+    yield "aborted", b"\x01" + in_order[0] + assembler_event(0, 971, 100, total, flag="#")
+    yield "unknown-total", b"\x01" + b"".join(
+        assembler_event(1, s, n, None, flag="$" if i == 2 else "+") for i, (s, n) in enumerate(pieces))
+    yield "one-chunk", b"\x00" + assembler_event(2, 1, 500, None, end_mode=2, flag="$")
+    interleaved = []
+    for i, (s, n) in enumerate(pieces):
+        for m in range(4):
+            interleaved.append(assembler_event(m, s, n, total, flag="$" if i == 2 else "+"))
+    yield "interleaved", b"\x00" + b"".join(interleaved)
+    yield "stopped", b"\x00" + in_order[0] + assembler_event(0, 971, 970, total, stop=True) + in_order[2]
+
+
 def reset_dir(path):
     if path.exists():
         shutil.rmtree(path)
@@ -157,7 +191,12 @@ def main():
     for name, value in values:
         (uri_dir / name).write_bytes(value)
 
-    for d in (roundtrip, parser_dir, uri_dir):
+    assembler_dir = args.out / "message_assembler_fuzz"
+    reset_dir(assembler_dir)
+    for name, data in assembler_scripts():
+        (assembler_dir / name).write_bytes(data)
+
+    for d in (roundtrip, parser_dir, uri_dir, assembler_dir):
         files = list(d.iterdir())
         print(f"{d.relative_to(args.out.parent) if d.is_relative_to(args.out.parent) else d}: "
               f"{len(files)} files, {sum(f.stat().st_size for f in files)} bytes")

@@ -35,6 +35,8 @@ bool end_line_collides(std::string_view body, std::string_view transaction_id) n
     // start one. memchr skips the (usually hyphen-free) rest at memory speed.
     // Any "-------<tid><flag>" counts, even where no CRLF surrounds it: a lax
     // receiver might take it.
+    if (body.empty())
+        return false; // also: memchr must not see the null data() of an empty view
     const char* p = body.data();
     const char* const end = p + body.size();
     while ((p = static_cast<const char*>(std::memchr(p, '-', static_cast<std::size_t>(end - p))))) {

@@ -84,7 +84,11 @@ std::error_code message_assembler::add(Chunk&& chunk, std::vector<IncomingMessag
     if (stopped_.contains(id))
         return errc::message_stopped;
 
-    const ByteRange range = chunk.byte_range().value_or(ByteRange{1, unknown, unknown});
+    // Absent, the chunk is a whole message (RFC 4975 §7.1.1); present, it
+    // must parse: a bad one is not read as absent.
+    ByteRange range{1, unknown, unknown};
+    if (const std::string* field = chunk.find_header("Byte-Range"); field && ByteRange::parse(*field, range))
+        return errc::bad_byte_range;
     const std::uint64_t n = chunk.data.size();
     // The bytes' positions come from the data actually received: a range
     // end of `*` is resolved, a wrong one is checked below.

@@ -975,3 +975,19 @@ TEST_CASE("assembler: randomized chunking, order, duplicates and overlaps", "[as
     CHECK(whole_chunked > 20);
     CHECK(in_pieces > 20);
 }
+
+TEST_CASE("assembler: a Byte-Range that does not parse is refused, not read as absent", "[assembler]") {
+    msrp::message_assembler assembler;
+    msrp::Chunk c;
+    c.method = "SEND";
+    c.transaction_id = "tid12345";
+    c.set_message_id("badrange1");
+    c.set_header("Byte-Range", "83-1346/1261"); // ends beyond its total
+    c.set_content_type("text/plain");
+    c.has_body = true;
+    c.data = std::string(1264, 'x');
+    std::vector<msrp::IncomingMessage> out;
+    CHECK(assembler.add(std::move(c), out) == msrp::errc::bad_byte_range);
+    CHECK(out.empty());
+    CHECK(assembler.messages_in_progress() == 0);
+}

@@ -65,7 +65,7 @@ public:
     /// for the application to `out`. Returns the outcome: empty to answer
     /// 200, else the error whose `status_code_for` is the answer
     /// (`message_too_large`, `too_many_messages`, `message_stopped`,
-    /// `inconsistent_byte_range`). A chunk that adds nothing new (a
+    /// `inconsistent_byte_range`, `bad_byte_range`). A chunk that adds nothing new (a
     /// duplicate) returns empty and adds nothing to `out`.
     std::error_code add(Chunk&& chunk, std::vector<IncomingMessage>& out);
 

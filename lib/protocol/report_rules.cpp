@@ -55,9 +55,9 @@ bool response_wanted(const Chunk& request, int code) noexcept {
     return true;
 }
 
-int local_timeout_code(const Chunk& request) noexcept {
-    return failure_report_of(request) == failure_report::yes ? 408 : 200;
-}
+int local_timeout_code(const Chunk& request) noexcept { return local_timeout_code(failure_report_of(request)); }
+
+int local_timeout_code(failure_report mode) noexcept { return mode == failure_report::yes ? 408 : 200; }
 
 Chunk make_report(const Chunk& send, const URI& local_uri, int code, std::string comment, ByteRange range) {
     Chunk r;

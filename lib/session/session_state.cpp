@@ -11,6 +11,7 @@
 #include <asio/use_awaitable.hpp>
 
 #include <algorithm>
+#include <cstring>
 
 namespace msrp::detail {
 namespace {
@@ -111,11 +112,24 @@ std::string session_state::queue_message(OutgoingMessage message, message_handle
         return {};
     }
     m->total = message.source ? message.size.value_or(ByteRange::unknown) : message.data.size();
+    // The header fields are checked once here, as the serializer would:
+    // every chunk of the message repeats them, written without it.
     Chunk probe;
+    probe.method = "SEND";
+    probe.transaction_id = "probe000";
     if (message.failure_report)
         probe.set_header("Failure-Report", *message.failure_report);
     if (message.success_report)
         probe.set_header("Success-Report", *message.success_report);
+    for (const auto& h : message.headers)
+        probe.headers.push_back(h);
+    probe.set_content_type(message.content_type);
+    // (The batch's scratch is only used between two steps that do not wait.)
+    if (serialize(probe, std::string_view{}, batch.scratch) || message.content_type.empty()) {
+        unfinished.erase(m->id);
+        ec = errc::invalid_argument;
+        return {};
+    }
     m->failure_mode = failure_report_of(probe);
     m->success_report = success_report_wanted(probe);
     m->message = std::move(message);
@@ -623,33 +637,52 @@ asio::awaitable<bool> session_state::add_message_chunk(std::shared_ptr<outgoing_
         batch.messages.push_back(mp); // the body is viewed, not copied
     }
 
-    Chunk head;
-    head.method = "SEND";
-    // serialize() checks the body for this id's end-line; a collision (a
-    // body quoting MSRP) takes one more pass to pick another.
-    head.transaction_id = random_ident();
-    head.headers.reserve(7 + m.message.headers.size());
-    head.headers.push_back(Header{"To-Path", to_path_text});
-    head.headers.push_back(Header{"From-Path", from_path_text});
-    head.headers.push_back(Header{"Message-ID", m.id});
-    if (m.message.success_report)
-        head.headers.push_back(Header{"Success-Report", *m.message.success_report});
-    if (m.message.failure_report)
-        head.headers.push_back(Header{"Failure-Report", *m.message.failure_report});
-    head.headers.push_back(Header{"Byte-Range", range.to_string()});
-    for (const auto& h : m.message.headers)
-        head.headers.push_back(h);
-    head.set_content_type(m.message.content_type);
-    head.contflag = flag;
-    auto bad = serialize(head, body, batch.scratch);
-    if (bad == errc::end_line_in_body) {
-        head.transaction_id = choose_transaction_id(body);
-        bad = serialize(head, body, batch.scratch);
+    // The head is written straight into the batch's scratch, in the order
+    // and form `serialize` writes (the fields were checked when queued).
+    std::string tid = random_ident();
+    if (end_line_collides(body, tid))
+        tid = choose_transaction_id(body);
+    std::string& head = batch.scratch.head;
+    head.clear();
+    head += "MSRP ";
+    head += tid;
+    head += " SEND\r\nTo-Path: ";
+    head += to_path_text;
+    head += "\r\nFrom-Path: ";
+    head += from_path_text;
+    head += "\r\nMessage-ID: ";
+    head += m.id;
+    if (m.message.failure_report) {
+        head += "\r\nFailure-Report: ";
+        head += *m.message.failure_report;
     }
-    if (bad) {
-        finish_message(m, 0, "the message's header fields cannot be written", bad);
-        co_return false;
+    if (m.message.success_report) {
+        head += "\r\nSuccess-Report: ";
+        head += *m.message.success_report;
     }
+    head += "\r\nByte-Range: ";
+    range.append_to(head);
+    for (const auto& h : m.message.headers) {
+        head += "\r\n";
+        head += h.name;
+        head += ": ";
+        head += h.value;
+    }
+    head += "\r\nContent-Type: ";
+    head += m.message.content_type;
+    head += "\r\n\r\n";
+    char* tail = batch.scratch.tail.data();
+    std::size_t tail_len = 0;
+    tail[tail_len++] = '\r';
+    tail[tail_len++] = '\n';
+    for (int i = 0; i < 7; ++i)
+        tail[tail_len++] = '-';
+    std::memcpy(tail + tail_len, tid.data(), tid.size());
+    tail_len += tid.size();
+    tail[tail_len++] = flag;
+    tail[tail_len++] = '\r';
+    tail[tail_len++] = '\n';
+    batch.scratch.tail_len = tail_len;
     batch.add_scratch(body);
     m.next = start + body.size();
     if (flag == contflag::more && !m.message.source) {
@@ -664,8 +697,8 @@ asio::awaitable<bool> session_state::add_message_chunk(std::shared_ptr<outgoing_
         t.message = mp;
         t.range = range;
         t.failure_mode = m.failure_mode;
-        t.timeout_code = local_timeout_code(head);
-        track(head.transaction_id, std::move(t));
+        t.timeout_code = local_timeout_code(m.failure_mode);
+        track(std::move(tid), std::move(t));
     }
     if (flag == contflag::aborted) {
         finish_message(m, 0, why.empty() ? std::string("aborted") : why,

@@ -393,6 +393,18 @@ TEST_CASE("send_message refuses a Message-ID the peer could not parse", "[sessio
         CHECK_FALSE(ec);
         sender.send_message(std::move(again), {}, ec);
         CHECK(ec == errc::invalid_argument); // still being sent under that id
+
+        // Header fields that could not be written are refused up front.
+        auto bad_name = text("x");
+        bad_name.headers.push_back(msrp::Header{"Bad Name", "value"});
+        sender.send_message(std::move(bad_name), {}, ec);
+        CHECK(ec == errc::invalid_argument);
+        auto injected = text("x", "text/plain\r\nX-Injected: yes");
+        sender.send_message(std::move(injected), {}, ec);
+        CHECK(ec == errc::invalid_argument);
+        auto no_type = text("x", "");
+        sender.send_message(std::move(no_type), {}, ec);
+        CHECK(ec == errc::invalid_argument);
     });
 }
 

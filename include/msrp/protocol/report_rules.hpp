@@ -43,6 +43,8 @@ bool response_wanted(const Chunk& request, int code) noexcept;
 /// is a failure), 200 when it is `partial` or `no` (silence is what
 /// success looks like).
 int local_timeout_code(const Chunk& request) noexcept;
+/// The same for a request whose Failure-Report is `mode`.
+int local_timeout_code(failure_report mode) noexcept;
 
 /// A REPORT on the received SEND `send` (RFC 4975 §7.1.2, §7.1.3, §9):
 /// - a new random transaction id (`random_ident`), method REPORT, flag `$`;

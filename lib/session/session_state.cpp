@@ -1,6 +1,7 @@
 #include "session_state.hpp"
 
 #include "../protocol/ascii.hpp"
+#include "../protocol/text_checks.hpp"
 
 #include <msrp/protocol/accept_types.hpp>
 #include <msrp/protocol/random_ident.hpp>
@@ -33,6 +34,33 @@ bool is_2xx(int code) noexcept { return code / 100 == 2; }
 std::string_view first_uri(std::string_view path) noexcept {
     const auto space = path.find(' ');
     return space == std::string_view::npos ? path : path.substr(0, space);
+}
+
+// Whether the peer's parser takes the header fields of `m` as they are
+// (chunk_parser): a valid Content-Type, report values it knows, header
+// fields it can read and that the session does not write itself.
+bool writable_fields(const OutgoingMessage& m) {
+    if (!is_valid_content_type(m.content_type))
+        return false;
+    if (m.failure_report && !iequals(*m.failure_report, "yes") && !iequals(*m.failure_report, "no") &&
+        !iequals(*m.failure_report, "partial"))
+        return false;
+    if (m.success_report && !iequals(*m.success_report, "yes") && !iequals(*m.success_report, "no"))
+        return false;
+    for (const auto& h : m.headers) {
+        if (h.name.empty() || !is_alpha(static_cast<unsigned char>(h.name[0])))
+            return false;
+        for (unsigned char c : h.name)
+            if (!is_token_char(c))
+                return false;
+        if (check_utf8text(h.value) != errc{})
+            return false;
+        for (const char* own : {"To-Path", "From-Path", "Message-ID", "Byte-Range", "Content-Type", "Success-Report",
+                                "Failure-Report"})
+            if (iequals(h.name, own))
+                return false;
+    }
+    return true;
 }
 
 } // namespace
@@ -112,24 +140,18 @@ std::string session_state::queue_message(OutgoingMessage message, message_handle
         return {};
     }
     m->total = message.source ? message.size.value_or(ByteRange::unknown) : message.data.size();
-    // The header fields are checked once here, as the serializer would:
-    // every chunk of the message repeats them, written without it.
-    Chunk probe;
-    probe.method = "SEND";
-    probe.transaction_id = "probe000";
-    if (message.failure_report)
-        probe.set_header("Failure-Report", *message.failure_report);
-    if (message.success_report)
-        probe.set_header("Success-Report", *message.success_report);
-    for (const auto& h : message.headers)
-        probe.headers.push_back(h);
-    probe.set_content_type(message.content_type);
-    // (The batch's scratch is only used between two steps that do not wait.)
-    if (serialize(probe, std::string_view{}, batch.scratch) || message.content_type.empty()) {
+    // The header fields are checked once here, as the peer's parser will:
+    // every chunk of the message repeats them, written without the serializer.
+    if (!writable_fields(message)) {
         unfinished.erase(m->id);
         ec = errc::invalid_argument;
         return {};
     }
+    Chunk probe;
+    if (message.failure_report)
+        probe.set_header("Failure-Report", *message.failure_report);
+    if (message.success_report)
+        probe.set_header("Success-Report", *message.success_report);
     m->failure_mode = failure_report_of(probe);
     m->success_report = success_report_wanted(probe);
     m->message = std::move(message);

@@ -236,6 +236,33 @@ void session_state::queue_reply(const Chunk& reply) {
     writer_wake.notify();
 }
 
+void session_state::queue_success_report(const Chunk& message, std::uint64_t total) {
+    // As make_report writes it, straight into the reply buffer (one per
+    // message where success reports are asked for): To-Path is the SEND's
+    // From-Path as the peer wrote it (RFC 4975 §7.1.2).
+    const std::string* from = message.find_header("From-Path");
+    const std::string* id = message.find_header("Message-ID");
+    if (!from || !id)
+        return; // the parser lets no SEND through without them
+    const std::string tid = random_ident();
+    auto& out = reply_bytes;
+    out += "MSRP ";
+    out += tid;
+    out += " REPORT\r\nTo-Path: ";
+    out += *from;
+    out += "\r\nFrom-Path: ";
+    out += from_path_text;
+    out += "\r\nMessage-ID: ";
+    out += *id;
+    out += "\r\nByte-Range: ";
+    ByteRange{1, total, total}.append_to(out);
+    out += "\r\nStatus: 000 200 OK\r\n-------";
+    out += tid;
+    out += "$\r\n";
+    ++reply_count;
+    writer_wake.notify();
+}
+
 void session_state::queue_response(int code) {
     // Written straight into the reply buffer: one response per SEND makes
     // this the busiest path of a receiver. The transaction id and the
@@ -299,7 +326,7 @@ void session_state::finish_message(outgoing_message& m, int code, std::string co
         keep = std::move(it->second);
         unfinished.erase(it);
     }
-    if (m.success_report)
+    if (m.waits_for_report)
         transactions.erase("report:" + m.id);
     const std::uint64_t total = m.total != ByteRange::unknown ? m.total : m.next - 1;
     report_message(m, message_report{m.id, code, std::move(comment), ByteRange{1, total, total}, error, true});
@@ -323,12 +350,12 @@ void session_state::check_settled(outgoing_message& m) {
         return;
     }
     // Every chunk was accepted; the success REPORT may still be on its way.
-    const std::string key = "report:" + m.id;
-    if (!transactions.contains(key)) {
+    if (!m.waits_for_report) {
+        m.waits_for_report = true;
         pending_transaction wait;
         wait.message = unfinished[m.id];
         wait.waits_for_report = true;
-        track(key, std::move(wait));
+        track("report:" + m.id, std::move(wait));
     }
 }
 
@@ -469,8 +496,12 @@ void session_state::handle_report(const Chunk& report) {
         finish_message(*m, status->code, status->comment, errc::transaction_failed);
         return;
     }
-    m->delivered.insert(range.start, range.end);
     report_message(*m, message_report{m->id, 200, status->comment, range, {}, false});
+    if (m->all_sent && m->delivered.empty() && range.start == 1 && range.end == known_end) {
+        finish_message(*m, 200, "OK", {}); // the usual case: one REPORT for the whole message
+        return;
+    }
+    m->delivered.insert(range.start, range.end);
     check_settled(*m);
 }
 
@@ -529,7 +560,7 @@ void session_state::handle_request(IncomingChunk& chunk, std::vector<IncomingMes
                 continue;
             const auto r = m.byte_range().value_or(ByteRange{});
             const std::uint64_t total = r.total != ByteRange::unknown ? r.total : r.end;
-            queue_reply(make_report(m, transport->local_uri(), 200, {}, ByteRange{1, total, total}));
+            queue_success_report(m, total);
         }
     } else if (is_report) {
         handle_report(chunk);

@@ -39,6 +39,7 @@ struct outgoing_message {
     bool abort_requested = false;
     bool final_sent = false;     ///< the final report was given
     bool holds_turn = false;     ///< counted in `interleaved`
+    bool waits_for_report = false; ///< a "report:<id>" deadline is tracked
     std::size_t in_flight = 0;   ///< chunks waiting for their response
     range_set delivered;         ///< bytes success REPORTs confirmed
 };
@@ -160,6 +161,7 @@ struct session_state : std::enable_shared_from_this<session_state> {
     asio::awaitable<bool> deliver(IncomingMessage message, std::error_code ec);
     void queue_reply(const Chunk& reply);
     void queue_response(int code);
+    void queue_success_report(const Chunk& message, std::uint64_t total);
 
     // Writing.
     asio::awaitable<void> fill_batch();

@@ -92,6 +92,15 @@ constexpr bool iequals(std::string_view a, std::string_view b) noexcept {
     return true;
 }
 
+/// `s` without the spaces and tabs (OWS) around it.
+constexpr std::string_view trim_ows(std::string_view s) noexcept {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+        s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+        s.remove_suffix(1);
+    return s;
+}
+
 /// Parses 1*DIGIT into `out` without overflow. False on anything else.
 constexpr bool parse_u64(std::string_view s, std::uint64_t& out) noexcept {
     if (s.empty() || s.size() > 19)

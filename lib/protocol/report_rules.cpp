@@ -11,17 +11,9 @@ namespace msrp {
 
 namespace {
 
-std::string_view trim_ows(std::string_view s) noexcept {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-        s.remove_suffix(1);
-    return s;
-}
-
 bool header_is(const Chunk& c, std::string_view name, std::string_view value) noexcept {
     const auto* v = c.find_header(name);
-    return v && detail::iequals(trim_ows(*v), value);
+    return v && detail::iequals(detail::trim_ows(*v), value);
 }
 
 } // namespace

@@ -93,14 +93,6 @@ errc check_utf8text(std::string_view s) noexcept {
 
 namespace {
 
-std::string_view trim(std::string_view s) noexcept {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-        s.remove_suffix(1);
-    return s;
-}
-
 bool is_quoted_string(std::string_view s) noexcept {
     if (s.size() < 2 || s.front() != '"' || s.back() != '"')
         return false;
@@ -132,7 +124,7 @@ bool is_valid_content_type(std::string_view s) noexcept {
             else if (s[i] == ';' && !quoted)
                 break;
         }
-        const auto part = trim(s.substr(0, i));
+        const auto part = trim_ows(s.substr(0, i));
         if (first) {
             const auto slash = part.find('/');
             if (slash == std::string_view::npos || !is_token(part.substr(0, slash)) ||
@@ -141,10 +133,10 @@ bool is_valid_content_type(std::string_view s) noexcept {
             first = false;
         } else {
             const auto eq = part.find('=');
-            if (!is_token(trim(part.substr(0, eq))))
+            if (!is_token(trim_ows(part.substr(0, eq))))
                 return false;
             if (eq != std::string_view::npos) {
-                const auto value = trim(part.substr(eq + 1));
+                const auto value = trim_ows(part.substr(eq + 1));
                 if (!is_token(value) && !is_quoted_string(value))
                     return false;
             }

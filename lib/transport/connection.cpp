@@ -218,6 +218,18 @@ MSRPTransport* connection::fallback(MSRPTransport& reader) const noexcept {
     return sessions_.empty() ? nullptr : sessions_.front();
 }
 
+bool connection::hand_over(MSRPTransport* to, MSRPTransport& reader, IncomingChunk& out) {
+    // The routed chunk goes to the reader's own result, another session's
+    // inbox, or (no session left) nowhere. True when the reader got it.
+    if (to == &reader) {
+        out = std::move(routed_);
+        return true;
+    }
+    if (to)
+        to->inbox_.push_back(std::move(routed_));
+    return false;
+}
+
 asio::awaitable<void> connection::read(MSRPTransport& session, IncomingChunk& out, std::optional<std::size_t> size,
                                        std::error_code& ec) {
     ec = {};
@@ -406,27 +418,11 @@ asio::awaitable<bool> connection::read_one(MSRPTransport& reader, IncomingChunk&
                 co_return false;
             case destination::other:
                 // Its session may have left while the chunk was read.
-                if (!routed_to_)
-                    routed_to_ = fallback(reader);
-                if (routed_to_ == &reader) {
-                    out = std::move(routed_);
-                    co_return true;
-                }
-                if (routed_to_)
-                    routed_to_->inbox_.push_back(std::move(routed_));
-                co_return false;
-            case destination::unknown: {
+                co_return hand_over(routed_to_ ? routed_to_ : fallback(reader), reader, out);
+            case destination::unknown:
                 if (unknown_session_ && unknown_session_(shared_from_this(), routed_))
                     co_return false;
-                auto* answerer = fallback(reader);
-                if (answerer == &reader) {
-                    out = std::move(routed_);
-                    co_return true;
-                }
-                if (answerer)
-                    answerer->inbox_.push_back(std::move(routed_));
-                co_return false;
-            }
+                co_return hand_over(fallback(reader), reader, out);
             }
             co_return false;
         case parse_event::error:

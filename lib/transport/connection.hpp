@@ -72,6 +72,7 @@ private:
             read_change_.cancel();
     }
     MSRPTransport* fallback(MSRPTransport& reader) const noexcept;
+    bool hand_over(MSRPTransport* to, MSRPTransport& reader, IncomingChunk& out);
     asio::awaitable<void> acquire_writer(std::error_code& ec);
     void release_writer() noexcept;
     void fail(std::error_code ec) noexcept;

@@ -18,6 +18,10 @@ changing this script, not by hand. Files over MAX_SEED_BYTES are skipped
   message_assembler_fuzz
                      scripted chunk sequences (see message_assembler_fuzz.cpp):
                      in order, reversed, duplicated, aborted, interleaved.
+  cpim_fuzz          the two rfc3862-*.cpim vectors as is, their LF-only
+                     variants, and a few handmade bodies (escapes, DateTime
+                     forms, folded MIME headers, no empty line before the
+                     content headers as in RFC 4975 §11.4).
 """
 
 import argparse
@@ -141,6 +145,25 @@ def assembler_scripts():
     yield "stopped", b"\x00" + in_order[0] + assembler_event(0, 971, 970, total, stop=True) + in_order[2]
 
 
+def cpim_seeds(vectors):
+    """Seeds for cpim_fuzz: (name, bytes)."""
+    for path in sorted(vectors.glob("rfc3862-*.cpim")):
+        data = path.read_bytes()
+        yield path.stem, data
+        yield path.stem + "-lf", data.replace(b"\r\n", b"\n")
+    yield "escapes-lf", (b'From: "Al \\"the\\" \\\\ \\u00e9\\uD83D\\uDE00" <im:al@example.com>\n'
+                         b"To: Zo\xc3\xab <im:zoe@example.com>\ncc: <im:c@example.com>\n"
+                         b"DateTime: 2024-05-01T10:00:00.123456+05:30\n"
+                         b'x.y:;p=1;q="a b" v\n\nContent-Type: text/plain\n\nhi\n')
+    yield "datetime-z-crlf", (b"From: <im:a@b>\r\nTo: <im:c@d>\r\nDateTime: 2016-12-31T23:59:60.5Z\r\n"
+                              b"Subject:;lang=en hi\r\n\r\nContent-Type: text/plain\r\n\r\nbody")
+    yield "folded-lf", (b"NS: <http://id.acme.widgets/wily-headers/>\nRequire: a.b, c\nrunner-trap: set\n\n"
+                        b"Content-Type: multipart/mixed;\n  boundary=x\nContent-ID: <1@x>\n\n--x--\n")
+    yield "rfc4975-s11.4-no-separator", (b"To: Bob <im:bob@example.com>\r\nFrom: Alice <im:alice@example.com>\r\n"
+                                         b"DateTime: 2006-05-15T15:02:31-03:00\r\nContent-Type: text/plain\r\n\r\n"
+                                         b"ABCD")
+
+
 def reset_dir(path):
     if path.exists():
         shutil.rmtree(path)
@@ -196,7 +219,12 @@ def main():
     for name, data in assembler_scripts():
         (assembler_dir / name).write_bytes(data)
 
-    for d in (roundtrip, parser_dir, uri_dir, assembler_dir):
+    cpim_dir = args.out / "cpim_fuzz"
+    reset_dir(cpim_dir)
+    for name, data in cpim_seeds(vectors):
+        (cpim_dir / name).write_bytes(data)
+
+    for d in (roundtrip, parser_dir, uri_dir, assembler_dir, cpim_dir):
         files = list(d.iterdir())
         print(f"{d.relative_to(args.out.parent) if d.is_relative_to(args.out.parent) else d}: "
               f"{len(files)} files, {sum(f.stat().st_size for f in files)} bytes")

@@ -57,6 +57,14 @@ public:
         case errc::session_closed: return "the session is closed";
         case errc::queue_full: return "the session's send queue is full";
         case errc::transaction_failed: return "the peer answered the request with an error status";
+        case errc::bad_cpim_header: return "a message/cpim header line is not 'Name: value' (bad name or parameter, control character or invalid UTF-8)";
+        case errc::bad_cpim_address: return "a message/cpim From, To, cc or NS header is not '[name] <URI>'";
+        case errc::bad_cpim_quoted_string: return "a message/cpim quoted string is not closed or holds a backslash escape other than \\uXXXX, \\b, \\t, \\n, \\r, \\\", \\' or \\\\";
+        case errc::bad_cpim_datetime: return "the message/cpim DateTime is not an RFC 3339 date and time such as 2000-12-13T13:40:00-08:00";
+        case errc::duplicate_cpim_header: return "a message/cpim From or DateTime header appears twice";
+        case errc::missing_cpim_separator: return "the message/cpim body ends before the empty line that ends its headers";
+        case errc::cpim_too_many_headers: return "the message/cpim body has more headers than the configured limit";
+        case errc::cpim_header_too_long: return "a message/cpim header line is longer than the configured limit";
         }
         return "unknown msrp error " + std::to_string(value);
     }
@@ -92,6 +100,15 @@ int status_code_for(std::error_code ec) noexcept {
     case errc::session_closed:
     case errc::queue_full:
     case errc::transaction_failed:
+    // A message/cpim body is content: the chunk carrying it was well formed.
+    case errc::bad_cpim_header:
+    case errc::bad_cpim_address:
+    case errc::bad_cpim_quoted_string:
+    case errc::bad_cpim_datetime:
+    case errc::duplicate_cpim_header:
+    case errc::missing_cpim_separator:
+    case errc::cpim_too_many_headers:
+    case errc::cpim_header_too_long:
         return 0;
     // RFC 4975 §7.3.1 / §10.6: 413 asks the sender to stop sending the message.
     case errc::message_too_large:

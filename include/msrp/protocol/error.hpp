@@ -66,6 +66,15 @@ enum class errc {
     session_closed,           ///< the session is closed: nothing more can be sent (the seed's MSRPSessionError)
     queue_full,               ///< the session's send queue is at its configured limit
     transaction_failed,       ///< the peer answered a request with a non-2xx status (the seed's MSRPTransactionError)
+    // message/cpim bodies (RFC 3862): content errors, not MSRP framing.
+    bad_cpim_header,          ///< a CPIM or content header line is not `Name:[;params] value`, or holds control characters / bad UTF-8
+    bad_cpim_address,         ///< From, To, cc or NS is not `[name] <URI>`
+    bad_cpim_quoted_string,   ///< a quoted string has no closing quote or an escape RFC 3862 §3.6 does not define
+    bad_cpim_datetime,        ///< DateTime is not an RFC 3339 date-time
+    duplicate_cpim_header,    ///< a second From or DateTime
+    missing_cpim_separator,   ///< the CPIM body ends before the empty line after its message or content headers
+    cpim_too_many_headers,    ///< more header fields than cpim_limits::max_header_count
+    cpim_header_too_long,     ///< a header line exceeds cpim_limits::max_header_line_bytes
 };
 
 /// The category of `errc`, named "msrp".

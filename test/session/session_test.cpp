@@ -464,3 +464,42 @@ TEST_CASE("GreenMSRPSession: a cancelled receive_chunk leaves the queue as it wa
         CHECK(receiver.incoming_queue_size() == 0);
     });
 }
+
+TEST_CASE("a cancelled queue_message ends at once and queues nothing", "[session][cancel]") {
+    using namespace asio::experimental::awaitable_operators;
+    asio::io_context ctx{1};
+    msrp::test::run(ctx, [&]() -> asio::awaitable<void> {
+        auto pair = co_await msrp::test::make_transport_pair();
+        auto& silent = *pair.accepted; // reads nothing: the queue stays full
+        auto options = quick_options();
+        options.max_queued_bytes = 64 * 1024;
+        msrp::MSRPSession sender(std::move(pair.connected), options);
+        // Fill the socket, then the queue: until the queue stays full.
+        const std::string body(16 * 1024, 'q');
+        std::error_code ec;
+        bool stuck = false;
+        for (int round = 0; round < 5000 && !stuck; ++round) {
+            do
+                sender.send_message(text(body), {}, ec);
+            while (!ec);
+            REQUIRE(ec == errc::queue_full);
+            const auto full = sender.queued_bytes();
+            co_await msrp::test::sleep_for(5ms);
+            stuck = sender.queued_bytes() == full;
+        }
+        REQUIRE(stuck);
+        const auto before = sender.queued_bytes();
+        std::error_code cancelled;
+        std::string id;
+        auto wait_for_room = [&]() -> asio::awaitable<void> {
+            auto message = text(body); // as large as those refused
+            id = co_await sender.queue_message(std::move(message), {}, cancelled);
+        };
+        co_await (wait_for_room() || msrp::test::sleep_for(50ms));
+        CHECK(cancelled == asio::error::operation_aborted);
+        CHECK(id.empty());
+        CHECK(sender.queued_bytes() == before);
+        CHECK(sender.is_open());
+        (void)silent;
+    });
+}

@@ -8,7 +8,7 @@
 #include <msrp/protocol/report_rules.hpp>
 #include <msrp/session/session.hpp>
 
-#include "wake_signal.hpp"
+#include "../transport/wake_signal.hpp"
 
 #include <asio/experimental/channel.hpp>
 #include <asio/steady_timer.hpp>

@@ -32,8 +32,7 @@ connection::connection(std::unique_ptr<byte_stream> stream, transport_options op
     buffer_size_ = std::max(options_.read_buffer_bytes,
                             parser_.options().limits.max_header_block_bytes + end_line_overhead);
     buffer_ = std::make_unique<char[]>(buffer_size_);
-    // Waiters are woken by cancel(); moving the expiry would cancel them too.
-    read_change_.expires_at(asio::steady_timer::time_point::max());
+    // The writers' waiters are woken by cancel(); moving the expiry would cancel them too.
     write_done_.expires_at(asio::steady_timer::time_point::max());
 }
 
@@ -51,7 +50,7 @@ void connection::detach(MSRPTransport& session) noexcept {
     if (routed_to_ == &session)
         routed_to_ = nullptr;
     routes_changed();
-    changed();
+    read_change_.notify();
 }
 
 void connection::routes_changed() noexcept {
@@ -70,7 +69,7 @@ void connection::fail(std::error_code ec) noexcept {
         log_state(ec == asio::error::eof ? connection_state::closed : connection_state::error, ec);
     }
     stream_->close();
-    changed();
+    read_change_.notify();
 }
 
 void connection::close() noexcept {
@@ -79,7 +78,7 @@ void connection::close() noexcept {
         log_state(connection_state::closed);
     }
     stream_->close();
-    changed();
+    read_change_.notify();
 }
 
 asio::awaitable<void> connection::shutdown() {
@@ -90,7 +89,7 @@ asio::awaitable<void> connection::shutdown() {
         log_state(connection_state::closed, {}, "shutdown");
     }
     stream_->close();
-    changed();
+    read_change_.notify();
 }
 
 // ---- writing ---------------------------------------------------------------
@@ -179,15 +178,6 @@ bool connection::inbox_full() const noexcept {
     return false;
 }
 
-asio::awaitable<bool> connection::wait_for_change() {
-    auto cancellation = co_await asio::this_coro::cancellation_state;
-    ++read_waiters_;
-    auto [wait_ec] = co_await read_change_.async_wait(as_tuple_awaitable);
-    (void)wait_ec;
-    --read_waiters_;
-    co_return cancellation.cancelled() == asio::cancellation_type::none;
-}
-
 MSRPTransport* connection::route(const chunk_head& head, MSRPTransport& reader) {
     // The usual case, one session and nobody to offer strangers to, costs nothing.
     if (sessions_.size() <= 1 && !unknown_session_)
@@ -237,7 +227,7 @@ asio::awaitable<void> connection::read(MSRPTransport& session, IncomingChunk& ou
         if (!session.inbox_.empty()) {
             out = std::move(session.inbox_.front());
             session.inbox_.pop_front();
-            changed(); // a reader may be waiting for room
+            read_change_.notify(); // a reader may be waiting for room
             co_return;
         }
         if (session.closed_) {
@@ -252,7 +242,7 @@ asio::awaitable<void> connection::read(MSRPTransport& session, IncomingChunk& ou
         // keeps it until it ends; a full inbox stops reading (backpressure).
         const bool others_chunk = partial_active_ && partial_owner_ && partial_owner_ != &session;
         if (reader_ || others_chunk || (!partial_active_ && inbox_full())) {
-            if (!co_await wait_for_change()) {
+            if (!co_await read_change_.wait()) {
                 ec = asio::error::operation_aborted;
                 co_return;
             }
@@ -261,7 +251,7 @@ asio::awaitable<void> connection::read(MSRPTransport& session, IncomingChunk& ou
         reader_ = &session;
         const bool got = co_await read_one(session, out, size, ec);
         reader_ = nullptr;
-        changed();
+        read_change_.notify();
         if (got || ec)
             co_return;
     }

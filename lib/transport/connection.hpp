@@ -9,6 +9,7 @@
 #include <msrp/transport/transport.hpp>
 
 #include "byte_stream.hpp"
+#include "wake_signal.hpp"
 
 #include <asio/steady_timer.hpp>
 
@@ -66,11 +67,6 @@ private:
                                    std::error_code& ec);
     MSRPTransport* route(const chunk_head& head, MSRPTransport& reader);
     asio::awaitable<std::size_t> fill(std::error_code& ec);
-    asio::awaitable<bool> wait_for_change();
-    void changed() noexcept {
-        if (read_waiters_ > 0)
-            read_change_.cancel();
-    }
     MSRPTransport* fallback(MSRPTransport& reader) const noexcept;
     bool hand_over(MSRPTransport* to, MSRPTransport& reader, IncomingChunk& out);
     asio::awaitable<void> acquire_writer(std::error_code& ec);
@@ -106,9 +102,7 @@ private:
     std::string last_to_path_;
     MSRPTransport* last_to_session_ = nullptr;
 
-    std::size_t read_waiters_ = 0;
-    // Never expires; cancelling it wakes every session waiting to read.
-    asio::steady_timer read_change_;
+    wake_signal read_change_; ///< wakes the sessions waiting to read
 
     bool writing_ = false; ///< a write is on the socket
     std::unique_ptr<serialized_chunk> write_buffer_; ///< reused by write_chunk

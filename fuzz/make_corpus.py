@@ -22,6 +22,14 @@ changing this script, not by hand. Files over MAX_SEED_BYTES are skipped
                      variants, and a few handmade bodies (escapes, DateTime
                      forms, folded MIME headers, no empty line before the
                      content headers as in RFC 4975 §11.4).
+  iscomposing_fuzz   the two rfc3994-s5-*.xml vectors as is and with the other
+                     line ends (LF-only / CRLF), the RFC 3994 §6.1 schema (well formed, wrong root),
+                     and a few handmade documents (prefixes, references and
+                     CDATA, nested extensions, comments and a byte order mark).
+  sdp_media_fuzz     every *.sdp vector (main, valid-edge/) as is and LF-only,
+                     each one's media section alone (from its m= line), and a
+                     few handmade descriptions (every MSRP attribute, other
+                     media around the MSRP one, media-level c=, blank lines).
 """
 
 import argparse
@@ -164,6 +172,53 @@ def cpim_seeds(vectors):
                                          b"ABCD")
 
 
+def sdp_seeds(vectors):
+    """Seeds for sdp_media_fuzz: (name, bytes)."""
+    for sub in SUBDIRS:
+        for path in sorted((vectors / sub).glob("*.sdp")):
+            data = path.read_bytes()
+            yield path.stem, data
+            yield path.stem + "-lf", data.replace(b"\r\n", b"\n")
+            yield path.stem + "-section", data[data.index(b"m="):]
+    yield "all-attributes-lf", (b"v=0\no=- 1 1 IN IP6 ::1\ns=-\na=fingerprint:sha-256 ab:CD:01\nc=IN IP6 ::1\n"
+                                b"t=0 0\nm=audio 49170 RTP/AVP 0\nc=IN IP4 192.0.2.1\na=rtpmap:0 PCMU/8000\n"
+                                b"m=message  7394   TCP/TLS/MSRP * \na=recvonly\nb=AS:64\ni=chat\n"
+                                b"c=IN IP4 192.0.2.2\na=chatroom:nickname\na=path:msrps://192.0.2.2:7394/s1;tcp\n"
+                                b"a=max-size:0042\na=accept-types:text/plain  text/*\t*\n"
+                                b"a=accept-wrapped-types:text/plain;charset=UTF-8\na=setup:passive\n"
+                                b"a=connection:existing\na=fingerprint:SHA-256 AA:BB\na=fingerprint:SHA-1 CC:DD\n"
+                                b"a=msrp-cema\na=x:\nm=video 0 RTP/AVP 31\n")
+    yield "two-msrp-media-crlf", (b"v=0\r\n\r\ns=Caf\xc3\xa9\tchat\r\nm=MESSAGE 1 tcp/tls/msrp *\r\n"
+                                  b"a=path:msrps://[2001:db8::1]:1/x;tcp msrps://h.example/y;tcp\r\n"
+                                  b"a=setup:holdconn\r\nm=message 0 TCP/MSRP * x-y\r\na=inactive\r\n\r\n")
+
+
+def iscomposing_seeds(vectors):
+    """Seeds for iscomposing_fuzz: (name, bytes)."""
+    for path in sorted(vectors.glob("rfc3994-s5-*.xml")):
+        data = path.read_bytes()
+        yield path.stem, data
+        # The other line end: XML reads CR LF as LF.
+        if b"\r\n" in data:
+            yield path.stem + "-lf", data.replace(b"\r\n", b"\n")
+        else:
+            yield path.stem + "-crlf", data.replace(b"\n", b"\r\n")
+    schema = vectors / "rfc3994-s6.1-schema.xsd"
+    if schema.is_file():
+        yield schema.stem, schema.read_bytes()
+    ns = b"urn:ietf:params:xml:ns:im-iscomposing"
+    yield "prefixed", (b"<?xml version='1.0' encoding='utf-8' standalone='no'?>\n<im:isComposing xmlns:im='" + ns +
+                       b"'>\n <im:state>active</im:state>\n <im:refresh>+0060</im:refresh>\n</im:isComposing>\n")
+    yield "references-cdata", (b'<isComposing xmlns="' + ns + b'"><state> &#97;ctive </state>'
+                               b"<contenttype>a&lt;b&gt;&amp;&quot;&apos;&#xE9;&#233;<![CDATA[<&>]]>\r\n</contenttype>"
+                               b"<lastactive>2016-12-31T23:59:60.5+01:00</lastactive></isComposing>")
+    yield "extensions", (b'<isComposing xmlns="' + ns + b'" xmlns:e="urn:example:ext"><e:a x="1"><e:b><state>'
+                         b"bogus</state></e:b>text</e:a><state>idle</state><future/>"
+                         b"<lastactive>2003-01-27T10:43:00Z</lastactive><e:c/></isComposing>")
+    yield "comments-bom", (b"\xef\xbb\xbf<?xml version=\"1.0\"?><!-- c --><?app x?><isComposing xmlns=\"" + ns +
+                           b"\"><!-- c --><state><?pi?>idle<!-- - --></state></isComposing><!-- end -->")
+
+
 def reset_dir(path):
     if path.exists():
         shutil.rmtree(path)
@@ -224,10 +279,27 @@ def main():
     for name, data in cpim_seeds(vectors):
         (cpim_dir / name).write_bytes(data)
 
+    sdp_dir = args.out / "sdp_media_fuzz"
+    reset_dir(sdp_dir)
+    for name, data in sdp_seeds(vectors):
+        (sdp_dir / name).write_bytes(data)
+
+    iscomposing_dir = args.out / "iscomposing_fuzz"
+    reset_dir(iscomposing_dir)
+    for name, data in iscomposing_seeds(vectors):
+        (iscomposing_dir / name).write_bytes(data)
+    iscomposing_files = list(iscomposing_dir.iterdir())
+    shown = (iscomposing_dir.relative_to(args.out.parent) if iscomposing_dir.is_relative_to(args.out.parent)
+             else iscomposing_dir)
+    print(f"{shown}: {len(iscomposing_files)} files, {sum(f.stat().st_size for f in iscomposing_files)} bytes")
+
     for d in (roundtrip, parser_dir, uri_dir, assembler_dir, cpim_dir):
         files = list(d.iterdir())
         print(f"{d.relative_to(args.out.parent) if d.is_relative_to(args.out.parent) else d}: "
               f"{len(files)} files, {sum(f.stat().st_size for f in files)} bytes")
+    sdp_files = list(sdp_dir.iterdir())
+    print(f"{sdp_dir.relative_to(args.out.parent) if sdp_dir.is_relative_to(args.out.parent) else sdp_dir}: "
+          f"{len(sdp_files)} files, {sum(f.stat().st_size for f in sdp_files)} bytes")
 
 
 if __name__ == "__main__":

@@ -65,6 +65,12 @@ public:
         case errc::missing_cpim_separator: return "the message/cpim body ends before the empty line that ends its headers";
         case errc::cpim_too_many_headers: return "the message/cpim body has more headers than the configured limit";
         case errc::cpim_header_too_long: return "a message/cpim header line is longer than the configured limit";
+        case errc::bad_sdp_line: return "an SDP line is not '<letter>=<value>', or holds a control character or invalid UTF-8";
+        case errc::bad_sdp_media: return "the SDP m= line is not 'message <port> TCP/MSRP (or TCP/TLS/MSRP) <format>...'";
+        case errc::bad_sdp_attribute: return "an SDP attribute for MSRP (path, accept-types, accept-wrapped-types, max-size, setup, connection, msrp-cema or fingerprint) has a malformed value";
+        case errc::missing_sdp_path: return "the SDP media description for MSRP has no a=path attribute";
+        case errc::sdp_too_large: return "the SDP description exceeds the configured limits on size, lines or attributes";
+        case errc::bad_iscomposing: return "the is-composing document (application/im-iscomposing+xml) is not well formed or has no valid <state>";
         }
         return "unknown msrp error " + std::to_string(value);
     }
@@ -109,6 +115,13 @@ int status_code_for(std::error_code ec) noexcept {
     case errc::missing_cpim_separator:
     case errc::cpim_too_many_headers:
     case errc::cpim_header_too_long:
+    // SDP and is-composing documents travel outside MSRP framing or as content.
+    case errc::bad_sdp_line:
+    case errc::bad_sdp_media:
+    case errc::bad_sdp_attribute:
+    case errc::missing_sdp_path:
+    case errc::sdp_too_large:
+    case errc::bad_iscomposing:
         return 0;
     // RFC 4975 §7.3.1 / §10.6: 413 asks the sender to stop sending the message.
     case errc::message_too_large:

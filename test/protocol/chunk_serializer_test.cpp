@@ -900,7 +900,7 @@ TEST_CASE("error: the msrp category", "[error]") {
     CHECK(static_cast<bool>(ec));
 
     std::set<std::string> messages;
-    const int last = static_cast<int>(errc::cpim_header_too_long);
+    const int last = static_cast<int>(errc::bad_iscomposing);
     for (int v = 1; v <= last; ++v) {
         const auto e = msrp::make_error_code(static_cast<errc>(v));
         const auto m = e.message();

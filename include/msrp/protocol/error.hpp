@@ -75,6 +75,14 @@ enum class errc {
     missing_cpim_separator,   ///< the CPIM body ends before the empty line after its message or content headers
     cpim_too_many_headers,    ///< more header fields than cpim_limits::max_header_count
     cpim_header_too_long,     ///< a header line exceeds cpim_limits::max_header_line_bytes
+    // SDP media descriptions for MSRP (RFC 4566, RFC 4975 §8, RFC 6135, RFC 6714).
+    bad_sdp_line,             ///< an SDP line is not `<letter>=<value>`, or holds control characters / bad UTF-8
+    bad_sdp_media,            ///< the m= line is not `message <port> TCP/MSRP|TCP/TLS/MSRP <fmt>...`
+    bad_sdp_attribute,        ///< an MSRP attribute value (path, accept-types, max-size, setup, connection, msrp-cema, fingerprint) is malformed
+    missing_sdp_path,         ///< an MSRP media description without a=path
+    sdp_too_large,            ///< an SDP description exceeds sdp_limits (bytes, lines or attributes)
+    // Is-composing documents (RFC 3994).
+    bad_iscomposing,          ///< an application/im-iscomposing+xml document is not well formed or lacks <state>
 };
 
 /// The category of `errc`, named "msrp".

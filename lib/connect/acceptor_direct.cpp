@@ -42,7 +42,7 @@ asio::awaitable<Path> AcceptorDirect::prepare(URI& local_uri, std::error_code& e
 asio::awaitable<std::unique_ptr<MSRPTransport>> AcceptorDirect::complete(const Path& full_remote_path,
                                                                          std::error_code& ec) {
     ec = {};
-    if (!listener_ || !local_uri_ || full_remote_path.empty()) {
+    if (!listener_ || !local_uri_) {
         ec = errc::invalid_argument;
         co_return nullptr;
     }

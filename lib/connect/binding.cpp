@@ -76,6 +76,12 @@ asio::awaitable<void> bind_passive(MSRPTransport& transport, std::error_code& ec
     auto first = co_await transport.read_chunk(std::nullopt, ec);
     if (ec)
         co_return;
+    // Told no remote path, the acceptor takes the path of whoever binds
+    // (see AcceptorDirect::complete); the To-Path must still name us.
+    if (transport.full_remote_path().empty() && first.method == "SEND") {
+        if (auto from = first.from_path(); from && !from->empty())
+            transport.bind_to(transport.local_uri(), transport.full_local_path(), std::move(*from));
+    }
     co_await answer_binding(transport, std::move(first), ec);
 }
 

@@ -313,7 +313,8 @@ void session_state::report_message(outgoing_message& m, message_report report) {
         m.on_report(report);
 }
 
-void session_state::finish_message(outgoing_message& m, int code, std::string comment, std::error_code error) {
+void session_state::finish_message(outgoing_message& m, int code, std::string comment, std::error_code error,
+                                   const Chunk* source) {
     if (m.final_sent)
         return;
     m.final_sent = true;
@@ -329,7 +330,7 @@ void session_state::finish_message(outgoing_message& m, int code, std::string co
     if (m.waits_for_report)
         transactions.erase("report:" + m.id);
     const std::uint64_t total = m.total != ByteRange::unknown ? m.total : m.next - 1;
-    report_message(m, message_report{m.id, code, std::move(comment), ByteRange{1, total, total}, error, true});
+    report_message(m, message_report{m.id, code, std::move(comment), ByteRange{1, total, total}, error, true, source});
     progress.notify(); // room in the queue
 }
 
@@ -359,20 +360,20 @@ void session_state::check_settled(outgoing_message& m) {
     }
 }
 
-void session_state::message_response(outgoing_message& m, int code, const std::string& comment) {
+void session_state::message_response(outgoing_message& m, const Chunk& response, bool made_up) {
     if (m.in_flight > 0)
         --m.in_flight;
-    if (!is_2xx(code)) {
+    if (!is_2xx(response.code)) {
         // RFC 4975 §7.1.1: a failed chunk fails the message; nothing more of it is sent.
-        finish_message(m, code, comment, errc::transaction_failed);
+        finish_message(m, response.code, response.comment, errc::transaction_failed, made_up ? nullptr : &response);
         return;
     }
     check_settled(m);
 }
 
-void session_state::complete_transaction(pending_transaction& t, const Chunk& response) {
+void session_state::complete_transaction(pending_transaction& t, const Chunk& response, bool made_up) {
     if (t.message)
-        message_response(*t.message, response.code, response.comment);
+        message_response(*t.message, response, made_up);
     if (t.on_response && (t.internal || !detached))
         t.on_response(response);
 }
@@ -493,12 +494,12 @@ void session_state::handle_report(const Chunk& report) {
     if (range.end == ByteRange::unknown)
         range.end = known_end;
     if (status->code != 200) {
-        finish_message(*m, status->code, status->comment, errc::transaction_failed);
+        finish_message(*m, status->code, status->comment, errc::transaction_failed, &report);
         return;
     }
-    report_message(*m, message_report{m->id, 200, status->comment, range, {}, false});
+    report_message(*m, message_report{m->id, 200, status->comment, range, {}, false, &report});
     if (m->all_sent && m->delivered.empty() && range.start == 1 && range.end == known_end) {
-        finish_message(*m, 200, "OK", {}); // the usual case: one REPORT for the whole message
+        finish_message(*m, 200, status->comment, {}, &report); // the usual case: one REPORT for the whole message
         return;
     }
     m->delivered.insert(range.start, range.end);
@@ -873,7 +874,7 @@ asio::awaitable<void> session_state::deadline_loop() {
                 continue;
             }
             const auto response = local_response(id, t.timeout_code, {});
-            complete_transaction(t, response);
+            complete_transaction(t, response, true);
         }
         progress.notify();
     }

@@ -169,11 +169,12 @@ struct session_state : std::enable_shared_from_this<session_state> {
     void track(std::string transaction_id, pending_transaction t);
 
     // Outcomes.
-    void complete_transaction(pending_transaction& t, const Chunk& response);
-    void message_response(outgoing_message& m, int code, const std::string& comment);
+    void complete_transaction(pending_transaction& t, const Chunk& response, bool made_up = false);
+    void message_response(outgoing_message& m, const Chunk& response, bool made_up);
     void check_settled(outgoing_message& m);
     void report_message(outgoing_message& m, message_report report);
-    void finish_message(outgoing_message& m, int code, std::string comment, std::error_code error);
+    void finish_message(outgoing_message& m, int code, std::string comment, std::error_code error,
+                        const Chunk* source = nullptr);
     bool stop_sending(std::string_view message_id);
     bool stop_receiving(std::string_view message_id);
     void release_turn(outgoing_message& m);

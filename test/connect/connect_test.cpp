@@ -172,6 +172,44 @@ TEST_CASE("a bind with the wrong session is answered 481 and fails on both ends"
     });
 }
 
+TEST_CASE("an acceptor given no remote path binds the first peer that names it", "[connect]") {
+    asio::io_context ctx{1};
+    msrp::test::run(ctx, [&]() -> asio::awaitable<void> {
+        msrp::AcceptorDirect acceptor(ctx.get_executor(), short_options());
+        msrp::ConnectorDirect connector(ctx.get_executor(), short_options());
+        msrp::URI a_uri, c_uri;
+        auto a_path = co_await acceptor.prepare(a_uri);
+        auto c_path = co_await connector.prepare(c_uri);
+        const msrp::Path any_peer;
+        completion accepted, connected;
+        co_await (complete_into(acceptor, any_peer, accepted) && complete_into(connector, a_path, connected));
+        REQUIRE_FALSE(accepted.ec);
+        REQUIRE_FALSE(connected.ec);
+        // The peer's From-Path became the remote path: chunks go back to it.
+        CHECK(accepted.transport->full_remote_path() == c_path);
+        msrp::make_chunk_params hello;
+        hello.data = "back to you";
+        const auto sent = accepted.transport->make_chunk(hello);
+        co_await accepted.transport->write_chunk(sent);
+        const auto got = co_await connected.transport->read_chunk();
+        CHECK(got.data == "back to you");
+        CHECK_FALSE(connected.transport->check_incoming_SEND_chunk(got));
+
+        // The To-Path must still name the acceptor.
+        msrp::AcceptorDirect acceptor2(ctx.get_executor(), short_options());
+        msrp::ConnectorDirect connector2(ctx.get_executor(), short_options());
+        msrp::URI a2_uri, c2_uri;
+        auto a2_path = co_await acceptor2.prepare(a2_uri);
+        co_await connector2.prepare(c2_uri);
+        auto wrong = a2_path;
+        wrong[0].session_id += "x";
+        completion accepted2, connected2;
+        co_await (complete_into(acceptor2, any_peer, accepted2) && complete_into(connector2, wrong, connected2));
+        CHECK(accepted2.ec == errc::session_mismatch);
+        CHECK(connected2.ec == errc::bind_failed);
+    });
+}
+
 TEST_CASE("binding that does not happen in time fails with bind_timeout", "[connect]") {
     asio::io_context ctx{1};
     msrp::test::run(ctx, [&]() -> asio::awaitable<void> {

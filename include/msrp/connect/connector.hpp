@@ -64,6 +64,12 @@ public:
     /// side checks its To-Path and From-Path against the paths and answers
     /// 200, or 481 and fails with `errc::session_mismatch`. Errors also:
     /// `errc::bind_timeout`, `errc::bind_failed`, socket and TLS errors.
+    ///
+    /// An acceptor given an empty path binds whichever peer connects
+    /// first and names this side's URI in its To-Path, and takes the
+    /// peer's From-Path as the remote path: for tools and servers that
+    /// listen for any peer. A SIP endpoint knows the path from the SDP and
+    /// passes it, so that nobody else can take its session.
     virtual asio::awaitable<std::unique_ptr<MSRPTransport>> complete(const Path& full_remote_path,
                                                                      std::error_code& ec) = 0;
     asio::awaitable<std::unique_ptr<MSRPTransport>> complete(const Path& full_remote_path);

@@ -108,6 +108,10 @@ struct message_report {
     /// The message's outcome is settled: delivered whole (`code` 200) or
     /// failed. Exactly one final report comes for every message.
     bool final = false;
+    /// The REPORT or failure response this report comes from; nullptr when
+    /// the session made it up (timeouts, the end, an abort). Valid during
+    /// the handler's call only.
+    const Chunk* chunk = nullptr;
 };
 
 /// Called once with a chunk's transaction response: the peer's, or one

@@ -403,6 +403,46 @@ TEST_CASE("chat: a peer that disappears: not delivered, and reading fails", "[ch
     });
 }
 
+TEST_CASE("chat: a peer that never reports: not delivered after the local timeout", "[chat]") {
+    asio::io_context ctx{1};
+    msrp::test::run(ctx, [&]() -> asio::awaitable<void> {
+        using namespace asio::experimental::awaitable_operators;
+        msrp::NotificationCenter center(ctx.get_executor());
+        auto impatient = local_settings();
+        impatient.session.response_timeout = 300ms;
+        msrp::MSRPChat a(ctx.get_executor(), center, alice, bob.uri, true, impatient);
+        chat_log la;
+        la.watch(center, a);
+        co_await a.initialize();
+
+        // The peer reads and stays silent, the connection open.
+        msrp::AcceptorDirect peer(ctx.get_executor());
+        msrp::URI peer_uri;
+        peer_uri.host = "127.0.0.1";
+        const auto peer_path = co_await peer.prepare(peer_uri);
+        auto peer_media = msrp::make_msrp_media(peer_path, {"*"});
+        peer_media.setup = "passive";
+        msrp::test::completion accepted;
+        co_await (a.start(peer_media) && msrp::test::complete_into(peer, a.local_media().path, accepted));
+        REQUIRE(accepted.transport);
+        const auto id = a.send_message("hello?").message_id().value_or("");
+        const auto chunk = co_await accepted.transport->read_chunk();
+        CHECK(chunk.failure_report() == "partial");
+        CHECK(chunk.success_report() == "yes");
+        // Failure-Report partial: no 200 is owed, so the time is up only
+        // when no success REPORT came either.
+        REQUIRE_EVENTUALLY(la.count(note::chat_did_not_deliver_message) == 1);
+        const auto d = la.all<msrp::ChatDeliveryData>(note::chat_did_not_deliver_message)[0];
+        CHECK(d.message_id == id);
+        CHECK(d.code == 408);
+        CHECK(d.error == asio::error::timed_out);
+        CHECK(d.message.code == 408);
+        CHECK(la.count(note::chat_did_fail) == 0);
+        CHECK(a.started());
+        co_await a.end();
+    });
+}
+
 TEST_CASE("chat: is-composing goes both ways and is not a message", "[chat][iscomposing]") {
     asio::io_context ctx{1};
     msrp::test::run(ctx, [&]() -> asio::awaitable<void> {

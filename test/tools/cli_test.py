@@ -11,6 +11,7 @@ import queue
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -187,6 +188,22 @@ def test_wrong_fingerprint():
     bob.wait()
 
 
+def test_traffic_log(tmpdir):
+    log = f"{tmpdir}/traffic.jsonl"
+    code, out, err = run("demo", "--log", "json", "--log-file", log)
+    check(code == 0, f"demo with a JSON traffic log exits 0 ({err})")
+    with open(log) as f:
+        records = [json.loads(line) for line in f]
+    sends = [r for r in records if r.get("direction") == "out" and r.get("starts_chunk")
+             and " SEND\r\n" in r.get("bytes", "")]
+    check(len(sends) >= 4, f"the log has the SENDs: {len(sends)}")
+    check(any("Content-Type: message/cpim" in r["bytes"] for r in sends), "CPIM on the wire")
+    check(any(r.get("event") == "bound" for r in records), "the log has the binding")
+
+    code, out, err = run("demo", "--log", "text")
+    check(code == 0 and "MSRP " in err and "SEND" in err, "text traffic log on stderr")
+
+
 def test_errors():
     code, out, err = run("chat", "--connect", "http://example.com/")
     check(code == 2, f"a bad path exits 2 (got {code})")
@@ -231,6 +248,8 @@ def main():
         test_two_processes(tls=True)
         test_text_mode_prints_the_path()
         test_wrong_fingerprint()
+        with tempfile.TemporaryDirectory() as tmpdir:
+            test_traffic_log(tmpdir)
         test_errors()
     finally:
         for c in children:

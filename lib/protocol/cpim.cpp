@@ -51,24 +51,6 @@ bool is_mime_field_name(std::string_view s) noexcept {
     return true;
 }
 
-void append_utf8(std::string& out, std::uint32_t cp) {
-    if (cp < 0x80) {
-        out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-        out += static_cast<char>(0xC0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += static_cast<char>(0xE0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (cp >> 18));
-        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-}
-
 bool parse_hex4(std::string_view s, std::size_t at, std::uint32_t& out) noexcept {
     if (at + 4 > s.size())
         return false;
@@ -131,7 +113,7 @@ bool parse_quoted(std::string_view s, std::string* out, std::size_t& end) {
                 return false;
             }
             if (out)
-                append_utf8(*out, cp);
+                detail::append_utf8(*out, cp);
             continue;
         }
         default: return false;

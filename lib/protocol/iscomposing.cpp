@@ -71,24 +71,6 @@ bool has_only_xml_chars(std::string_view s) noexcept {
     return true;
 }
 
-void append_utf8(std::string& out, std::uint32_t cp) {
-    if (cp < 0x80) {
-        out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-        out += static_cast<char>(0xC0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += static_cast<char>(0xE0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (cp >> 18));
-        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-}
-
 // The body of a reference between '&' and ';' (XML 1.0 §4.1): one of the
 // five predefined entities (§4.6) or a character reference. No DTD is
 // read, so no other entity exists.
@@ -127,7 +109,7 @@ bool decode_reference(std::string_view name, std::string* out) {
     if (!is_xml_char(cp))
         return false;
     if (out)
-        append_utf8(*out, cp);
+        detail::append_utf8(*out, cp);
     return true;
 }
 

@@ -5,6 +5,8 @@
 #include <msrp/protocol/error.hpp>
 
 #include <cstddef>
+#include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace msrp::detail {
@@ -22,6 +24,10 @@ std::size_t first_special_octet(std::string_view s, std::size_t from) noexcept;
 /// (RFC 3629: no overlong forms, no surrogates, at most U+10FFFF); 0 when
 /// it is invalid; `npos` when `s` ends before the sequence could be judged.
 std::size_t utf8_sequence_length(std::string_view s) noexcept;
+
+/// Appends code point `cp` (at most U+10FFFF, no surrogate: callers check)
+/// as UTF-8.
+void append_utf8(std::string& out, std::uint32_t cp);
 
 /// media-type = type "/" subtype *( ";" gen-param ), whitespace around ';'
 /// tolerated, parameter values as token or quoted-string.

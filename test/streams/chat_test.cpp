@@ -73,6 +73,21 @@ asio::awaitable<void> start_both(msrp::MSRPChat& out, const msrp::SDPMedia& out_
     co_await (out.start(out_remote) && in.start(in_remote));
 }
 
+/// Starts the outgoing `chat` against a bare acceptor that binds and then
+/// does only what the test makes it do with `accepted.transport`.
+asio::awaitable<void> start_with_bare_peer(msrp::MSRPChat& chat, msrp::test::completion& accepted) {
+    using namespace asio::experimental::awaitable_operators;
+    const auto executor = co_await asio::this_coro::executor;
+    msrp::AcceptorDirect peer(executor);
+    msrp::URI peer_uri;
+    peer_uri.host = "127.0.0.1";
+    const auto peer_path = co_await peer.prepare(peer_uri);
+    auto peer_media = msrp::make_msrp_media(peer_path, {"*"});
+    peer_media.setup = "passive";
+    const auto chat_path = chat.local_media().path;
+    co_await (chat.start(peer_media) && msrp::test::complete_into(peer, chat_path, accepted));
+}
+
 std::string cpim_from(const msrp::ChatGotMessageData& d) {
     return d.cpim_headers && d.cpim_headers->from ? d.cpim_headers->from->uri : std::string();
 }
@@ -367,7 +382,6 @@ TEST_CASE("chat: a 415 answer gives MSRPChatDidNotDeliverMessage", "[chat]") {
 TEST_CASE("chat: a peer that disappears: not delivered, and reading fails", "[chat]") {
     asio::io_context ctx{1};
     msrp::test::run(ctx, [&]() -> asio::awaitable<void> {
-        using namespace asio::experimental::awaitable_operators;
         msrp::NotificationCenter center(ctx.get_executor());
         msrp::MSRPChat a(ctx.get_executor(), center, alice, bob.uri, true, local_settings());
         chat_log la;
@@ -375,14 +389,8 @@ TEST_CASE("chat: a peer that disappears: not delivered, and reading fails", "[ch
         co_await a.initialize();
 
         // The peer is a bare acceptor: it takes the message and never answers.
-        msrp::AcceptorDirect peer(ctx.get_executor());
-        msrp::URI peer_uri;
-        peer_uri.host = "127.0.0.1";
-        const auto peer_path = co_await peer.prepare(peer_uri);
-        auto peer_media = msrp::make_msrp_media(peer_path, {"*"});
-        peer_media.setup = "passive";
         msrp::test::completion accepted;
-        co_await (a.start(peer_media) && msrp::test::complete_into(peer, a.local_media().path, accepted));
+        co_await start_with_bare_peer(a, accepted);
         REQUIRE(accepted.transport);
 
         const auto id = a.send_message("anyone there?").message_id().value_or("");
@@ -406,7 +414,6 @@ TEST_CASE("chat: a peer that disappears: not delivered, and reading fails", "[ch
 TEST_CASE("chat: a peer that never reports: not delivered after the local timeout", "[chat]") {
     asio::io_context ctx{1};
     msrp::test::run(ctx, [&]() -> asio::awaitable<void> {
-        using namespace asio::experimental::awaitable_operators;
         msrp::NotificationCenter center(ctx.get_executor());
         auto impatient = local_settings();
         impatient.session.response_timeout = 300ms;
@@ -416,14 +423,8 @@ TEST_CASE("chat: a peer that never reports: not delivered after the local timeou
         co_await a.initialize();
 
         // The peer reads and stays silent, the connection open.
-        msrp::AcceptorDirect peer(ctx.get_executor());
-        msrp::URI peer_uri;
-        peer_uri.host = "127.0.0.1";
-        const auto peer_path = co_await peer.prepare(peer_uri);
-        auto peer_media = msrp::make_msrp_media(peer_path, {"*"});
-        peer_media.setup = "passive";
         msrp::test::completion accepted;
-        co_await (a.start(peer_media) && msrp::test::complete_into(peer, a.local_media().path, accepted));
+        co_await start_with_bare_peer(a, accepted);
         REQUIRE(accepted.transport);
         const auto id = a.send_message("hello?").message_id().value_or("");
         const auto chunk = co_await accepted.transport->read_chunk();

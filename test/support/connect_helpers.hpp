@@ -62,7 +62,8 @@ inline asio::awaitable<transport_pair> make_transport_pair() {
 }
 
 inline asio::awaitable<void> sleep_for(std::chrono::milliseconds d) {
-    asio::steady_timer t(co_await asio::this_coro::executor, d);
+    const auto executor = co_await asio::this_coro::executor; // named: GCC 12 and co_await temporaries
+    asio::steady_timer t(executor, d);
     co_await t.async_wait(asio::use_awaitable);
 }
 

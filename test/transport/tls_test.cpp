@@ -295,7 +295,8 @@ asio::awaitable<exchange_outcome> exchange(exchange_options options) {
 }
 
 asio::awaitable<void> expire_after(std::chrono::steady_clock::duration d) {
-    asio::steady_timer timer(co_await asio::this_coro::executor, d);
+    const auto executor = co_await asio::this_coro::executor; // named: GCC 12 and co_await temporaries
+    asio::steady_timer timer(executor, d);
     co_await timer.async_wait(asio::use_awaitable);
 }
 

@@ -34,7 +34,8 @@ struct party {
 /// Waits until `done` holds, at most `limit`; false if it did not.
 template <class Done>
 asio::awaitable<bool> wait_for(Done done, std::chrono::milliseconds limit = 5s) {
-    asio::steady_timer timer(co_await asio::this_coro::executor);
+    const auto executor = co_await asio::this_coro::executor; // named: GCC 12 and co_await temporaries
+    asio::steady_timer timer(executor);
     const auto until = std::chrono::steady_clock::now() + limit;
     while (!done()) {
         if (std::chrono::steady_clock::now() > until)
@@ -46,7 +47,8 @@ asio::awaitable<bool> wait_for(Done done, std::chrono::milliseconds limit = 5s) 
 }
 
 asio::awaitable<void> pause(std::chrono::milliseconds d) {
-    asio::steady_timer timer(co_await asio::this_coro::executor, d);
+    const auto executor = co_await asio::this_coro::executor;
+    asio::steady_timer timer(executor, d);
     co_await timer.async_wait(asio::use_awaitable);
 }
 

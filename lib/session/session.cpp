@@ -171,10 +171,7 @@ bool MSRPSession::is_open() const noexcept { return !state_->ended; }
 std::size_t MSRPSession::queued_bytes() const noexcept { return state_->queued_bytes; }
 
 std::size_t MSRPSession::pending_transactions() const noexcept {
-    std::size_t n = 0;
-    for (const auto& [id, t] : state_->transactions)
-        n += t.waits_for_report ? 0 : 1;
-    return n;
+    return state_->transactions.size();
 }
 
 std::size_t MSRPSession::queued_replies() const noexcept { return state_->reply_count; }

@@ -191,12 +191,12 @@ void session_state::release_turn(outgoing_message& m) {
 bool session_state::awaits_answers() const noexcept {
     // Answers that may still change an outcome: a response where a 200 is
     // owed, any answer for a message not settled, a success REPORT.
-    for (const auto& [id, t] : transactions) {
-        if (t.waits_for_report)
-            return true;
+    for (const auto& [id, t] : transactions)
         if (t.message ? !t.message->final_sent : t.failure_mode == failure_report::yes)
             return true;
-    }
+    for (const auto& [deadline, m] : report_deadlines)
+        if (!m->final_sent)
+            return true;
     return false;
 }
 
@@ -328,7 +328,7 @@ void session_state::finish_message(outgoing_message& m, int code, std::string co
         unfinished.erase(it);
     }
     if (m.waits_for_report)
-        transactions.erase("report:" + m.id);
+        trim_report_deadlines();
     const std::uint64_t total = m.total != ByteRange::unknown ? m.total : m.next - 1;
     report_message(m, message_report{m.id, code, std::move(comment), ByteRange{1, total, total}, error, true, source});
     progress.notify(); // room in the queue
@@ -353,10 +353,10 @@ void session_state::check_settled(outgoing_message& m) {
     // Every chunk was accepted; the success REPORT may still be on its way.
     if (!m.waits_for_report) {
         m.waits_for_report = true;
-        pending_transaction wait;
-        wait.message = unfinished[m.id];
-        wait.waits_for_report = true;
-        track("report:" + m.id, std::move(wait));
+        const bool was_empty = report_deadlines.empty();
+        report_deadlines.emplace_back(clock::now() + options.response_timeout, m.shared_from_this());
+        if (was_empty && deadlines.empty())
+            deadline_timer.cancel(); // the loop sleeps without a deadline
     }
 }
 
@@ -400,6 +400,7 @@ void session_state::end(std::error_code reason) {
     transactions.clear();
     auto order = std::move(deadlines);
     deadlines.clear();
+    report_deadlines.clear(); // their messages are among `unfinished`
     auto messages = std::move(unfinished);
     unfinished.clear();
     sending.clear();
@@ -414,7 +415,7 @@ void session_state::end(std::error_code reason) {
     // In the order they were sent; the seed's rule, as if the time were up.
     for (auto& [deadline, id] : order) {
         const auto it = pending.find(id);
-        if (it == pending.end() || it->second.waits_for_report)
+        if (it == pending.end())
             continue;
         auto& t = it->second;
         if (t.on_response && (t.internal || !detached))
@@ -451,7 +452,7 @@ asio::awaitable<bool> session_state::deliver(IncomingMessage message, std::error
 
 void session_state::handle_response(const Chunk& response) {
     const auto it = transactions.find(response.transaction_id);
-    if (it == transactions.end() || it->second.waits_for_report)
+    if (it == transactions.end())
         return; // late (its verdict was given) or unknown: nothing waits for it
     auto t = std::move(it->second);
     transactions.erase(it);
@@ -468,7 +469,7 @@ void session_state::trim_deadlines() {
         const auto it = transactions.find(deadlines.front().second);
         if (it != transactions.end()) {
             const auto& t = it->second;
-            if (!t.message || !t.message->final_sent || t.waits_for_report)
+            if (!t.message || !t.message->final_sent)
                 return;
             transactions.erase(it);
         }
@@ -504,6 +505,13 @@ void session_state::handle_report(const Chunk& report) {
     }
     m->delivered.insert(range.start, range.end);
     check_settled(*m);
+}
+
+void session_state::trim_report_deadlines() {
+    // REPORTs come mostly in sending order: dropping the settled messages
+    // from the front keeps the queue as long as what still waits.
+    while (!report_deadlines.empty() && report_deadlines.front().second->final_sent)
+        report_deadlines.pop_front();
 }
 
 bool session_state::paths_belong(const Chunk& chunk) {
@@ -856,7 +864,10 @@ asio::awaitable<void> session_state::deadline_loop() {
     const auto self = shared_from_this();
     ++coroutines;
     while (!ended) {
-        deadline_timer.expires_at(deadlines.empty() ? clock::time_point::max() : deadlines.front().first);
+        auto next = deadlines.empty() ? clock::time_point::max() : deadlines.front().first;
+        if (!report_deadlines.empty())
+            next = std::min(next, report_deadlines.front().first);
+        deadline_timer.expires_at(next);
         co_await deadline_timer.async_wait(as_tuple_awaitable);
         if (ended)
             break;
@@ -869,12 +880,13 @@ asio::awaitable<void> session_state::deadline_loop() {
                 continue; // answered in time
             auto t = std::move(it->second);
             transactions.erase(it);
-            if (t.waits_for_report) {
-                finish_message(*t.message, 408, "no success report came in time", asio::error::timed_out);
-                continue;
-            }
             const auto response = local_response(id, t.timeout_code, {});
             complete_transaction(t, response, true);
+        }
+        while (!ended && !report_deadlines.empty() && report_deadlines.front().first <= now) {
+            const auto m = std::move(report_deadlines.front().second);
+            report_deadlines.pop_front();
+            finish_message(*m, 408, "no success report came in time", asio::error::timed_out);
         }
         progress.notify();
     }

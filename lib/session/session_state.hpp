@@ -26,7 +26,7 @@ namespace msrp::detail {
 using incoming_channel = asio::experimental::channel<void(std::error_code, IncomingMessage)>;
 
 /// A message being sent (or waiting for its reports).
-struct outgoing_message {
+struct outgoing_message : std::enable_shared_from_this<outgoing_message> {
     OutgoingMessage message;
     message_handler on_report;
     std::string id;
@@ -39,13 +39,12 @@ struct outgoing_message {
     bool abort_requested = false;
     bool final_sent = false;     ///< the final report was given
     bool holds_turn = false;     ///< counted in `interleaved`
-    bool waits_for_report = false; ///< a "report:<id>" deadline is tracked
+    bool waits_for_report = false; ///< in `report_deadlines`
     std::size_t in_flight = 0;   ///< chunks waiting for their response
     range_set delivered;         ///< bytes success REPORTs confirmed
 };
 
-/// A request sent and waiting for its response, or a message waiting for
-/// its success REPORT.
+/// A request sent and waiting for its response.
 struct pending_transaction {
     response_handler on_response;
     /// The handler belongs to the library (a `deliver_chunk` waiting): it
@@ -55,7 +54,6 @@ struct pending_transaction {
     std::shared_ptr<outgoing_message> message; ///< the message the chunk belongs to
     ByteRange range;                           ///< its bytes of that message
     failure_report failure_mode = failure_report::yes;
-    bool waits_for_report = false;             ///< not a chunk: the message's success REPORT
 };
 
 /// Bytes of one gather write and what they point into.
@@ -156,6 +154,7 @@ struct session_state : std::enable_shared_from_this<session_state> {
     void handle_request(IncomingChunk& chunk, std::vector<IncomingMessage>& ready);
     void handle_response(const Chunk& response);
     void trim_deadlines();
+    void trim_report_deadlines();
     bool paths_belong(const Chunk& chunk);
     void handle_report(const Chunk& report);
     asio::awaitable<bool> deliver(IncomingMessage message, std::error_code ec);
@@ -193,6 +192,10 @@ struct session_state : std::enable_shared_from_this<session_state> {
 
     std::unordered_map<std::string, pending_transaction> transactions;
     std::deque<std::pair<clock::time_point, std::string>> deadlines; ///< in order: one timeout for all
+    /// Messages whose chunks were all accepted, waiting for their success
+    /// REPORT, in the order they began to wait (kept apart from the
+    /// transactions: one per message of a busy chat, so no key to build).
+    std::deque<std::pair<clock::time_point, std::shared_ptr<outgoing_message>>> report_deadlines;
     asio::steady_timer deadline_timer;
 
     struct queued_chunk {

@@ -115,7 +115,8 @@ asio::awaitable<std::string> MSRPSession::queue_message(OutgoingMessage message,
                                                         std::error_code& ec) {
     ec = {};
     const auto st = state_;
-    const std::size_t bytes = (message.source ? st->options.chunk_size : message.data.size()) +
+    const std::size_t in_memory = message.shared_data ? message.shared_data->size() : message.data.size();
+    const std::size_t bytes = (message.source ? st->options.chunk_size : in_memory) +
                               detail::session_state::queued_item_overhead;
     if (!st->has_room(bytes)) {
         // Once full, wait until a write's worth went out: a writer woken

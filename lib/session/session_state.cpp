@@ -123,7 +123,8 @@ std::string session_state::queue_message(OutgoingMessage message, message_handle
         return {};
     }
     auto m = std::make_shared<outgoing_message>();
-    m->queued_bytes = (message.source ? options.chunk_size : message.data.size()) + queued_item_overhead;
+    const std::size_t in_memory = message.shared_data ? message.shared_data->size() : message.data.size();
+    m->queued_bytes = (message.source ? options.chunk_size : in_memory) + queued_item_overhead;
     if (!has_room(m->queued_bytes)) {
         ec = errc::queue_full;
         return {};
@@ -139,7 +140,7 @@ std::string session_state::queue_message(OutgoingMessage message, message_handle
         ec = errc::invalid_argument; // two messages with one Message-ID cannot be told apart
         return {};
     }
-    m->total = message.source ? message.size.value_or(ByteRange::unknown) : message.data.size();
+    m->total = message.source ? message.size.value_or(ByteRange::unknown) : in_memory;
     // The header fields are checked once here, as the peer's parser will:
     // every chunk of the message repeats them, written without the serializer.
     if (!writable_fields(message)) {
@@ -155,9 +156,11 @@ std::string session_state::queue_message(OutgoingMessage message, message_handle
     m->failure_mode = failure_report_of(probe);
     m->success_report = success_report_wanted(probe);
     m->message = std::move(message);
+    if (!m->message.source)
+        m->body = m->message.shared_data ? std::string_view(*m->message.shared_data) : std::string_view(m->message.data);
     m->on_report = std::move(on_report);
     queued_bytes += m->queued_bytes;
-    const bool one_chunk = !m->message.source && m->message.data.size() <= options.chunk_size;
+    const bool one_chunk = !m->message.source && m->body.size() <= options.chunk_size;
     if (one_chunk) {
         sending.push_back(m);
     } else if (interleaved < std::max<std::size_t>(options.max_interleaved_messages, 1)) {
@@ -689,7 +692,7 @@ asio::awaitable<bool> session_state::add_message_chunk(std::shared_ptr<outgoing_
             co_return false;
         }
     } else {
-        const auto& data = m.message.data;
+        const std::string_view data = m.body;
         const auto offset = static_cast<std::size_t>(start - 1);
         const std::size_t n = std::min(options.chunk_size, data.size() - offset);
         body = std::string_view(data).substr(offset, n);

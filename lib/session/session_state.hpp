@@ -28,6 +28,9 @@ using incoming_channel = asio::experimental::channel<void(std::error_code, Incom
 /// A message being sent (or waiting for its reports).
 struct outgoing_message : std::enable_shared_from_this<outgoing_message> {
     OutgoingMessage message;
+    /// The body in memory: `message.shared_data` or `message.data` (empty
+    /// for a source).
+    std::string_view body;
     message_handler on_report;
     std::string id;
     std::uint64_t total = ByteRange::unknown; ///< Byte-Range total, once known

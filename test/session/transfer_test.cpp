@@ -302,6 +302,46 @@ asio::awaitable<msrp::IncomingChunk> write_and_answer(msrp::MSRPTransport& t, co
 
 } // namespace
 
+TEST_CASE("one shared body sent as several messages, large and small: each arrives whole; none is kept after",
+          "[session][transfer]") {
+    asio::io_context ctx{1};
+    msrp::test::run(ctx, [&]() -> asio::awaitable<void> {
+        auto pair = co_await msrp::test::make_transport_pair();
+        msrp::test::incoming_log received;
+        report_log reports;
+        auto options = quick_options();
+        options.chunk_size = 64 * KiB;
+        msrp::MSRPSession receiver(std::move(pair.accepted), options, received.handler());
+        msrp::MSRPSession sender(std::move(pair.connected), options);
+        const auto large = std::make_shared<const std::string>(random_bytes(300 * KiB, 7));
+        const auto small = std::make_shared<const std::string>("the same line for everyone in the room");
+        std::vector<std::string> ids;
+        for (int i = 0; i < 3; ++i) {
+            msrp::OutgoingMessage m;
+            m.shared_data = i == 1 ? small : large;
+            m.data = "ignored when shared_data is set";
+            m.content_type = "application/octet-stream";
+            ids.push_back(sender.send_message(std::move(m), reports.handler()));
+        }
+        CHECK(sender.queued_bytes() >= 2 * large->size());
+        REQUIRE_EVENTUALLY(received.messages.size() == 3 && reports.finals().size() == 3);
+        std::map<std::string, std::string> got;
+        for (const auto& m : received.messages) {
+            CHECK(m.complete());
+            got[m.message_id().value_or("")] = m.data;
+        }
+        CHECK(sha256_hex(got[ids[0]]) == sha256_hex(*large));
+        CHECK(got[ids[1]] == *small);
+        CHECK(sha256_hex(got[ids[2]]) == sha256_hex(*large));
+        for (const auto& r : reports.finals())
+            CHECK(r.code == 200);
+        // Settled messages hold no reference to the body.
+        CHECK(large.use_count() == 1);
+        CHECK(small.use_count() == 1);
+        CHECK(sender.queued_bytes() == 0);
+    });
+}
+
 TEST_CASE("chunks sent out of order make one whole message; a duplicate is answered 200 and not delivered",
           "[session][transfer]") {
     asio::io_context ctx{1};

@@ -76,7 +76,12 @@ struct OutgoingMessage {
     using body_source = std::function<asio::awaitable<std::size_t>(std::span<char> buffer, std::error_code& ec)>;
 
     std::string content_type = "text/plain";
-    std::string data;           ///< the body, unless `source` is set
+    std::string data;           ///< the body, unless `source` or `shared_data` is set
+    /// A body shared with other messages, never copied: a message sent to
+    /// many sessions (a chat room, a relay fanning out) is kept once. When
+    /// set, `data` is ignored; the session holds a reference until the
+    /// message is settled.
+    std::shared_ptr<const std::string> shared_data;
     body_source source;
     /// The size of a source's body, when known up front (the Byte-Range
     /// total); unknown sizes are sent as `*` until the last chunk.

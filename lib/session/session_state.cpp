@@ -82,6 +82,8 @@ session_state::session_state(std::unique_ptr<MSRPTransport> t, session_options o
 
 void session_state::start() {
     const auto executor = transport->get_executor();
+    // Replies held back go out when the reader runs out of input.
+    transport->set_read_wait_hook([this] { flush_replies(); });
     asio::co_spawn(executor, read_loop(), rethrow);
     asio::co_spawn(executor, write_loop(), rethrow);
     asio::co_spawn(executor, deadline_loop(), rethrow);
@@ -174,6 +176,21 @@ std::string session_state::queue_message(OutgoingMessage message, message_handle
     return m->id;
 }
 
+void session_state::release_body(outgoing_message& m) {
+    // MSRP never sends a byte twice: once the last chunk is written the body
+    // is not needed, whatever answers are still to come. Freed now, memory
+    // and the queue's count follow what is left to write, and bodies are
+    // freed one write at a time, not in bursts as answers arrive.
+    if (m.body.empty())
+        return;
+    const std::size_t counted = m.queued_bytes > queued_item_overhead ? m.queued_bytes - queued_item_overhead : 0;
+    queued_bytes -= counted;
+    m.queued_bytes -= counted;
+    m.body = {};
+    std::string().swap(m.message.data);
+    m.message.shared_data.reset();
+}
+
 void session_state::release_turn(outgoing_message& m) {
     if (!m.holds_turn)
         return;
@@ -263,7 +280,7 @@ void session_state::queue_success_report(const Chunk& message, std::uint64_t tot
     out += tid;
     out += "$\r\n";
     ++reply_count;
-    writer_wake.notify();
+    reply_queued();
 }
 
 void session_state::queue_response(int code) {
@@ -288,7 +305,21 @@ void session_state::queue_response(int code) {
     out += current.transaction_id;
     out += "$\r\n";
     ++reply_count;
-    writer_wake.notify();
+    reply_queued();
+}
+
+void session_state::reply_queued() {
+    // Replies made while reading wait for the reader to run out of input
+    // (the read-wait hook), so that a stream of chunks is answered in a few
+    // writes rather than one per chunk; a long stream flushes them every
+    // `held_replies` on the way.
+    if (reply_count >= held_replies)
+        writer_wake.notify();
+}
+
+void session_state::flush_replies() {
+    if (reply_count > 0)
+        writer_wake.notify();
 }
 
 void session_state::track(std::string transaction_id, pending_transaction t) {
@@ -443,6 +474,7 @@ void session_state::end(std::error_code reason) {
 
 asio::awaitable<bool> session_state::deliver(IncomingMessage message, std::error_code ec) {
     if (channel) {
+        flush_replies(); // the send may wait for room in the queue
         auto [send_ec] = co_await channel->async_send(ec, std::move(message), as_tuple_awaitable);
         if (!send_ec && !ec)
             ++channel_items;
@@ -841,6 +873,10 @@ asio::awaitable<void> session_state::write_loop() {
         co_await transport->write(batch.views, ec);
         writing = false;
         last_traffic = clock::now();
+        if (!ec)
+            for (const auto& m : batch.messages)
+                if (m->all_sent)
+                    release_body(*m);
         auto written = std::move(batch.after_write);
         batch.clear();
         progress.notify();

@@ -163,6 +163,10 @@ struct session_state : std::enable_shared_from_this<session_state> {
     asio::awaitable<bool> deliver(IncomingMessage message, std::error_code ec);
     void queue_reply(const Chunk& reply);
     void queue_response(int code);
+    void reply_queued();
+    void flush_replies();
+    /// Replies held back while the reader still has input (see reply_queued).
+    static constexpr std::size_t held_replies = 16;
     void queue_success_report(const Chunk& message, std::uint64_t total);
 
     // Writing.
@@ -180,6 +184,7 @@ struct session_state : std::enable_shared_from_this<session_state> {
     bool stop_sending(std::string_view message_id);
     bool stop_receiving(std::string_view message_id);
     void release_turn(outgoing_message& m);
+    void release_body(outgoing_message& m);
     bool has_unsent() const noexcept;
     bool awaits_answers() const noexcept;
     Chunk local_response(const std::string& transaction_id, int code, std::string comment) const;

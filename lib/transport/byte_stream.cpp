@@ -3,6 +3,7 @@
 #include "tls_context.hpp"
 
 #include <asio/experimental/as_tuple.hpp>
+#include <asio/post.hpp>
 #include <asio/read.hpp>
 #include <asio/use_awaitable.hpp>
 #include <asio/write.hpp>
@@ -37,12 +38,37 @@ tcp_byte_stream::tcp_byte_stream(asio::ip::tcp::socket socket) : socket_(std::mo
     std::error_code ignored;
     // Chunks are written whole; Nagle would only delay small ones (responses).
     socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
+    // Reads try the socket first and wait only when it is empty (read_some).
+    socket_.non_blocking(true, ignored);
     describe_connection(socket_, false, info);
 }
 
-asio::awaitable<std::size_t> tcp_byte_stream::read_some(asio::mutable_buffer buffer, std::error_code& ec) {
+asio::awaitable<std::size_t> tcp_byte_stream::read_some(asio::mutable_buffer buffer,
+                                                        const std::function<void()>& before_wait, std::error_code& ec) {
+    // While the peer sends in bulk, a non-blocking read comes first: when it
+    // finds bytes, nothing was waited for and `before_wait` is not called,
+    // so what it would send (a session's responses) keeps gathering. Asked
+    // one small message at a time, the read goes straight to waiting: the
+    // probe would be one system call more per message for nothing.
+    if (bulk_input_) {
+        const std::size_t got = socket_.read_some(buffer, ec);
+        if (ec != asio::error::would_block && ec != asio::error::try_again) {
+            bulk_input_ = !ec && got >= bulk_read_bytes;
+            if (!ec) {
+                // Others on the executor run between reads, as after an
+                // asynchronous read: a peer that never pauses cannot keep
+                // the thread.
+                const auto executor = socket_.get_executor();
+                co_await asio::post(executor, asio::use_awaitable);
+            }
+            co_return got;
+        }
+    }
+    if (before_wait)
+        before_wait();
     auto [e, n] = co_await socket_.async_read_some(buffer, as_tuple_awaitable);
     ec = e;
+    bulk_input_ = !ec && n >= bulk_read_bytes;
     co_return n;
 }
 
@@ -79,7 +105,12 @@ asio::awaitable<void> tls_byte_stream::handshake(asio::ssl::stream_base::handsha
     ec = check_peer(stream_.native_handle(), settings, peer_fingerprint_);
 }
 
-asio::awaitable<std::size_t> tls_byte_stream::read_some(asio::mutable_buffer buffer, std::error_code& ec) {
+asio::awaitable<std::size_t> tls_byte_stream::read_some(asio::mutable_buffer buffer,
+                                                        const std::function<void()>& before_wait, std::error_code& ec) {
+    // OpenSSL's buffering hides whether input is waiting: treat every read
+    // as one that may wait.
+    if (before_wait)
+        before_wait();
     auto [e, n] = co_await stream_.async_read_some(buffer, as_tuple_awaitable);
     ec = e;
     co_return n;

@@ -11,6 +11,7 @@
 #include <asio/ssl/stream.hpp>
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -23,8 +24,12 @@ public:
     virtual ~byte_stream() = default;
 
     virtual asio::any_io_executor get_executor() = 0;
-    /// Reads what is there, at least one byte. Errors: socket errors, eof.
-    virtual asio::awaitable<std::size_t> read_some(asio::mutable_buffer buffer, std::error_code& ec) = 0;
+    /// Reads what is there, at least one byte. When nothing has arrived
+    /// yet, `before_wait` (if set) is called before waiting: the moment to
+    /// send what was held back while input kept coming. Errors: socket
+    /// errors, eof.
+    virtual asio::awaitable<std::size_t> read_some(asio::mutable_buffer buffer, const std::function<void()>& before_wait,
+                                                   std::error_code& ec) = 0;
     /// Writes all of `buffers` (a gather write).
     virtual asio::awaitable<void> write(std::span<const asio::const_buffer> buffers, std::error_code& ec) = 0;
     /// Ends the connection cleanly (TLS close_notify where there is TLS).
@@ -43,14 +48,19 @@ public:
     explicit tcp_byte_stream(asio::ip::tcp::socket socket);
 
     asio::any_io_executor get_executor() override { return socket_.get_executor(); }
-    asio::awaitable<std::size_t> read_some(asio::mutable_buffer buffer, std::error_code& ec) override;
+    asio::awaitable<std::size_t> read_some(asio::mutable_buffer buffer, const std::function<void()>& before_wait,
+                                           std::error_code& ec) override;
     asio::awaitable<void> write(std::span<const asio::const_buffer> buffers, std::error_code& ec) override;
     asio::awaitable<void> shutdown(std::error_code& ec) override;
     void close() noexcept override;
     bool is_open() const noexcept override { return socket_.is_open(); }
 
 private:
+    /// A read this large says the peer sends in bulk (see read_some).
+    static constexpr std::size_t bulk_read_bytes = 2048;
+
     asio::ip::tcp::socket socket_;
+    bool bulk_input_ = false;
 };
 
 class tls_byte_stream final : public byte_stream {
@@ -66,7 +76,8 @@ public:
     const std::string& peer_fingerprint() const noexcept { return peer_fingerprint_; }
 
     asio::any_io_executor get_executor() override { return stream_.get_executor(); }
-    asio::awaitable<std::size_t> read_some(asio::mutable_buffer buffer, std::error_code& ec) override;
+    asio::awaitable<std::size_t> read_some(asio::mutable_buffer buffer, const std::function<void()>& before_wait,
+                                           std::error_code& ec) override;
     asio::awaitable<void> write(std::span<const asio::const_buffer> buffers, std::error_code& ec) override;
     asio::awaitable<void> shutdown(std::error_code& ec) override;
     void close() noexcept override;

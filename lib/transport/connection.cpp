@@ -242,6 +242,8 @@ asio::awaitable<void> connection::read(MSRPTransport& session, IncomingChunk& ou
         // keeps it until it ends; a full inbox stops reading (backpressure).
         const bool others_chunk = partial_active_ && partial_owner_ && partial_owner_ != &session;
         if (reader_ || others_chunk || (!partial_active_ && inbox_full())) {
+            if (session.read_wait_hook_)
+                session.read_wait_hook_();
             if (!co_await read_change_.wait()) {
                 ec = asio::error::operation_aborted;
                 co_return;
@@ -257,7 +259,7 @@ asio::awaitable<void> connection::read(MSRPTransport& session, IncomingChunk& ou
     }
 }
 
-asio::awaitable<std::size_t> connection::fill(std::error_code& ec) {
+asio::awaitable<std::size_t> connection::fill(const std::function<void()>& before_wait, std::error_code& ec) {
     // Unconsumed bytes (a head being read, a possible end-line) move to the
     // front so the read has room.
     if (buffer_begin_ > 0) {
@@ -272,7 +274,7 @@ asio::awaitable<std::size_t> connection::fill(std::error_code& ec) {
         co_return 0;
     }
     const auto n = co_await stream_->read_some(asio::buffer(buffer_.get() + buffer_end_, buffer_size_ - buffer_end_),
-                                               ec);
+                                               before_wait, ec);
     buffer_end_ += n;
     co_return n;
 }
@@ -326,7 +328,7 @@ asio::awaitable<bool> connection::read_one(MSRPTransport& reader, IncomingChunk&
                 co_return false;
             }
             std::error_code read_ec;
-            co_await fill(read_ec);
+            co_await fill(reader.read_wait_hook_, read_ec);
             if (read_ec) {
                 // A close in the middle of a chunk is a truncated chunk.
                 const auto why = parser_.finish(buffer_end_ - buffer_begin_);

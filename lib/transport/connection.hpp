@@ -66,7 +66,7 @@ private:
     asio::awaitable<bool> read_one(MSRPTransport& reader, IncomingChunk& out, std::optional<std::size_t> size,
                                    std::error_code& ec);
     MSRPTransport* route(const chunk_head& head, MSRPTransport& reader);
-    asio::awaitable<std::size_t> fill(std::error_code& ec);
+    asio::awaitable<std::size_t> fill(const std::function<void()>& before_wait, std::error_code& ec);
     MSRPTransport* fallback(MSRPTransport& reader) const noexcept;
     bool hand_over(MSRPTransport* to, MSRPTransport& reader, IncomingChunk& out);
     asio::awaitable<void> acquire_writer(std::error_code& ec);

@@ -43,8 +43,9 @@ struct session_options {
     /// it `send_chunk` / `send_message` fail with `errc::queue_full` and
     /// `queue_message` waits. A message read from a source counts one
     /// chunk; every chunk and message counts 512 bytes more for its state.
-    /// A body given in memory counts whole: send large files from a
-    /// `source`, or a chat line queued behind one may find the queue full.
+    /// A body given in memory counts whole until its last chunk is written
+    /// (then it is freed): send large files from a `source`, or a chat
+    /// line queued behind one may find the queue full.
     std::size_t max_queued_bytes = 4u << 20;
     /// Responses and REPORTs waiting to be written; when reached, the
     /// session stops reading until they are out (a peer that sends and

@@ -20,6 +20,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -165,6 +166,12 @@ public:
     /// Chunks read for this session and not yet returned by `read_chunk`.
     std::size_t inbox_size() const noexcept { return inbox_.size(); }
 
+    /// Called when a read of this transport is about to wait: nothing left
+    /// to parse and nothing received (or another session of the connection
+    /// is reading). The moment to send what was held back while input kept
+    /// coming, so that it goes out in one write (a session's responses).
+    void set_read_wait_hook(std::function<void()> hook) { read_wait_hook_ = std::move(hook); }
+
     /// The connection under this transport (library-internal).
     const std::shared_ptr<detail::connection>& shared_connection() const noexcept { return conn_; }
 
@@ -179,6 +186,7 @@ private:
     /// another session of the connection (back).
     std::deque<IncomingChunk> inbox_;
     std::error_code closed_; ///< set when this session left a shared connection
+    std::function<void()> read_wait_hook_;
 };
 
 } // namespace msrp

@@ -211,9 +211,12 @@ void session_state::release_turn(outgoing_message& m) {
 bool session_state::awaits_answers() const noexcept {
     // Answers that may still change an outcome: a response where a 200 is
     // owed, any answer for a message not settled, a success REPORT.
-    for (const auto& [id, t] : transactions)
-        if (t.message ? !t.message->final_sent : t.failure_mode == failure_report::yes)
-            return true;
+    bool owed = false;
+    transactions.for_each([&](std::string_view, const pending_transaction& t) {
+        owed = owed || (t.message ? !t.message->final_sent : t.failure_mode == failure_report::yes);
+    });
+    if (owed)
+        return true;
     for (const auto& [deadline, m] : report_deadlines)
         if (!m->final_sent)
             return true;
@@ -225,10 +228,10 @@ bool session_state::has_unsent() const noexcept {
 }
 
 bool session_state::stop_sending(std::string_view message_id) {
-    const auto it = unfinished.find(std::string(message_id));
-    if (it == unfinished.end() || it->second->all_sent)
+    const auto* m = unfinished.find(message_id);
+    if (!m || (*m)->all_sent)
         return false;
-    it->second->abort_requested = true;
+    (*m)->abort_requested = true;
     writer_wake.notify();
     return true;
 }
@@ -357,10 +360,7 @@ void session_state::finish_message(outgoing_message& m, int code, std::string co
     release_turn(m);
     // The map may hold the last reference.
     std::shared_ptr<outgoing_message> keep;
-    if (const auto it = unfinished.find(m.id); it != unfinished.end()) {
-        keep = std::move(it->second);
-        unfinished.erase(it);
-    }
+    unfinished.take(m.id, keep);
     if (m.waits_for_report)
         trim_report_deadlines();
     const std::uint64_t total = m.total != ByteRange::unknown ? m.total : m.next - 1;
@@ -448,16 +448,15 @@ void session_state::end(std::error_code reason) {
             q.on_response(local_response(q.chunk.transaction_id, 408, "the session ended before the chunk was sent"));
     // In the order they were sent; the seed's rule, as if the time were up.
     for (auto& [deadline, id] : order) {
-        const auto it = pending.find(id);
-        if (it == pending.end())
+        auto* found = pending.find(id);
+        if (!found)
             continue;
-        auto& t = it->second;
+        auto& t = *found;
         if (t.on_response && (t.internal || !detached))
             t.on_response(local_response(id, t.timeout_code, "the session ended before the response came"));
     }
     std::vector<std::shared_ptr<outgoing_message>> unsettled;
-    for (auto& [id, m] : messages)
-        unsettled.push_back(m);
+    messages.for_each([&](std::string_view, const std::shared_ptr<outgoing_message>& m) { unsettled.push_back(m); });
     std::sort(unsettled.begin(), unsettled.end(), [](const auto& a, const auto& b) { return a->id < b->id; });
     for (auto& m : unsettled) {
         if (m->final_sent)
@@ -486,11 +485,9 @@ asio::awaitable<bool> session_state::deliver(IncomingMessage message, std::error
 }
 
 void session_state::handle_response(const Chunk& response) {
-    const auto it = transactions.find(response.transaction_id);
-    if (it == transactions.end())
+    pending_transaction t;
+    if (!transactions.take(response.transaction_id, t))
         return; // late (its verdict was given) or unknown: nothing waits for it
-    auto t = std::move(it->second);
-    transactions.erase(it);
     complete_transaction(t, response);
     trim_deadlines();
     progress.notify();
@@ -501,12 +498,11 @@ void session_state::trim_deadlines() {
     // dropping the answered ones from the front keeps the queue as long as
     // what is in flight. A chunk of a settled message waits for nothing.
     while (!deadlines.empty()) {
-        const auto it = transactions.find(deadlines.front().second);
-        if (it != transactions.end()) {
-            const auto& t = it->second;
-            if (!t.message || !t.message->final_sent)
+        const auto& id = deadlines.front().second;
+        if (const auto* t = transactions.find(id)) {
+            if (!t->message || !t->message->final_sent)
                 return;
-            transactions.erase(it);
+            transactions.erase(id);
         }
         deadlines.pop_front();
     }
@@ -518,10 +514,10 @@ void session_state::handle_report(const Chunk& report) {
     const std::string* id = report.find_header("Message-ID");
     if (!id)
         return;
-    const auto it = unfinished.find(*id);
-    if (it == unfinished.end())
+    const auto* found = unfinished.find(*id);
+    if (!found)
         return;
-    const auto m = it->second;
+    const auto m = *found;
     const auto status = report.status();
     if (!status)
         return;
@@ -914,11 +910,9 @@ asio::awaitable<void> session_state::deadline_loop() {
         while (!ended && !deadlines.empty() && deadlines.front().first <= now) {
             const auto id = std::move(deadlines.front().second);
             deadlines.pop_front();
-            const auto it = transactions.find(id);
-            if (it == transactions.end())
+            pending_transaction t;
+            if (!transactions.take(id, t))
                 continue; // answered in time
-            auto t = std::move(it->second);
-            transactions.erase(it);
             const auto response = local_response(id, t.timeout_code, {});
             complete_transaction(t, response, true);
         }

@@ -9,6 +9,7 @@
 #include <msrp/session/session.hpp>
 
 #include "../transport/wake_signal.hpp"
+#include "ident_map.hpp"
 
 #include <asio/experimental/channel.hpp>
 #include <asio/steady_timer.hpp>
@@ -18,7 +19,6 @@
 #include <optional>
 #include <memory>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 namespace msrp::detail {
@@ -198,7 +198,7 @@ struct session_state : std::enable_shared_from_this<session_state> {
     std::string to_path_text, from_path_text;   ///< of every chunk sent
     std::string accepted_to_path, accepted_from_path; ///< as last found to belong here
 
-    std::unordered_map<std::string, pending_transaction> transactions;
+    ident_map<pending_transaction> transactions;
     std::deque<std::pair<clock::time_point, std::string>> deadlines; ///< in order: one timeout for all
     /// Messages whose chunks were all accepted, waiting for their success
     /// REPORT, in the order they began to wait (kept apart from the
@@ -234,7 +234,7 @@ struct session_state : std::enable_shared_from_this<session_state> {
     std::deque<std::shared_ptr<outgoing_message>> sending; ///< taking turns, front next
     std::deque<std::shared_ptr<outgoing_message>> waiting; ///< not started: too many interleaved
     std::size_t interleaved = 0; ///< messages of several chunks in `sending`
-    std::unordered_map<std::string, std::shared_ptr<outgoing_message>> unfinished; ///< by Message-ID
+    ident_map<std::shared_ptr<outgoing_message>> unfinished; ///< by Message-ID
     bool chunks_turn = true;                     ///< the chunk queue and the messages alternate
     std::size_t queued_bytes = 0;
     write_batch batch;

@@ -73,6 +73,13 @@ asio::awaitable<void> start_both(msrp::MSRPChat& out, const msrp::SDPMedia& out_
     co_await (out.start(out_remote) && in.start(in_remote));
 }
 
+/// Initializes both chats, then starts each on the other's media.
+asio::awaitable<void> initialize_and_start(msrp::MSRPChat& out, msrp::MSRPChat& in) {
+    co_await out.initialize();
+    co_await in.initialize();
+    co_await start_both(out, in.local_media(), in, out.local_media());
+}
+
 /// Starts the outgoing `chat` against a bare acceptor that binds and then
 /// does only what the test makes it do with `accepted.transport`.
 asio::awaitable<void> start_with_bare_peer(msrp::MSRPChat& chat, msrp::test::completion& accepted) {
@@ -187,9 +194,7 @@ TEST_CASE("chat: a peer without message/cpim gets the content type itself", "[ch
         chat_log la, lb;
         la.watch(center, a);
         lb.watch(center, b);
-        co_await a.initialize();
-        co_await b.initialize();
-        co_await start_both(a, b.local_media(), b, a.local_media());
+        co_await initialize_and_start(a, b);
 
         const auto sent = a.send_message("plain words");
         CHECK(sent.content_type() == "text/plain");
@@ -228,9 +233,7 @@ TEST_CASE("chat: message/cpim with wrapped types: the inner type must be among t
         msrp::MSRPChat b(ctx.get_executor(), center, bob, alice.uri, false, wrapped_only);
         chat_log lb;
         lb.watch(center, b);
-        co_await a.initialize();
-        co_await b.initialize();
-        co_await start_both(a, b.local_media(), b, a.local_media());
+        co_await initialize_and_start(a, b);
 
         a.send_message("<p>hi</p>", "text/html");
         REQUIRE_EVENTUALLY(lb.count(note::chat_got_message) == 1);
@@ -455,9 +458,7 @@ TEST_CASE("chat: is-composing goes both ways and is not a message", "[chat][isco
         chat_log la, lb;
         la.watch(center, a);
         lb.watch(center, b);
-        co_await a.initialize();
-        co_await b.initialize();
-        co_await start_both(a, b.local_media(), b, a.local_media());
+        co_await initialize_and_start(a, b);
 
         a.typing();
         CHECK(a.local_composing_state() == msrp::composing_state::active);

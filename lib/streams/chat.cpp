@@ -123,15 +123,14 @@ struct chat_state : std::enable_shared_from_this<chat_state> {
     }
 
     /// The chunk `send_message` returns: what the first chunk on the wire
-    /// carries, with the session's paths once there is a session.
-    Chunk describe(const outgoing& m) const {
+    /// carries (`wire`), with the session's paths once there is a session.
+    Chunk describe(const outgoing& m, const OutgoingMessage& wire) const {
         Chunk c;
         c.method = "SEND";
         if (session) {
             c.set_to_path(session->transport().full_remote_path());
             c.set_from_path(session->transport().full_local_path());
         }
-        const auto wire = wire_message(m);
         c.set_message_id(m.message_id);
         c.set_byte_range(ByteRange{1, wire.data.size(), wire.data.size()});
         c.set_header("Failure-Report", "partial");
@@ -151,13 +150,16 @@ struct chat_state : std::enable_shared_from_this<chat_state> {
     }
 
     /// Hands a message to the session; its outcome comes as a notification.
-    void send_now(const outgoing& m) {
+    /// Sets `described` (when given) to the chunk `send_message` returns.
+    void send_now(const outgoing& m, Chunk* described = nullptr) {
         std::string why;
         if (const auto refused = check_sendable(m, why)) {
             not_delivered(m.message_id, 0, why, refused);
             return;
         }
         auto wire = wire_message(m);
+        if (described)
+            *described = describe(m, wire);
         wire.failure_report = "partial";
         wire.success_report = "yes";
         const auto type = m.content_type;
@@ -225,14 +227,16 @@ struct chat_state : std::enable_shared_from_this<chat_state> {
                 why = "too many messages wait for the chat to start";
                 return {};
             }
-            Chunk described = describe(m);
+            // The wrapper is chosen at the start: until then the chunk shows
+            // the content as given.
+            Chunk described = describe(m, wire_message(m));
             queued.push_back(std::move(m));
             return described;
         }
         if ((ec = check_sendable(m, why)))
             return {};
-        Chunk described = describe(m);
-        send_now(m);
+        Chunk described;
+        send_now(m, &described);
         return described;
     }
 

@@ -127,7 +127,9 @@ public:
     asio::awaitable<void> end();
 
     /// Sends a message and returns the chunk made for it (its Message-ID in
-    /// `message_id()`); before `start` it is queued until the chat starts.
+    /// `message_id()`); before `start` it is queued until the chat starts,
+    /// and the chunk shows the content as given (the wrapper is chosen when
+    /// the peer's media is known).
     /// Wrapped in message/cpim when the peer's accept-types name it (then
     /// `content_type` is the inner type), else sent as `content_type`.
     /// `to_uri` other than the remote URI is a private message: only when

@@ -625,8 +625,10 @@ asio::awaitable<void> session_state::read_loop() {
     for (;;) {
         // Replies waiting to be written stop the reading, so a peer that
         // sends and never reads cannot grow them.
-        while (!ended && reply_count >= options.max_queued_replies)
+        while (!ended && reply_count >= options.max_queued_replies) {
+            flush_replies(); // held ones too: the writer is what frees room
             co_await progress.wait();
+        }
         if (ended)
             break;
         std::error_code ec;

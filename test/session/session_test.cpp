@@ -60,6 +60,28 @@ TEST_CASE("a text message goes through and is answered 200", "[session]") {
     });
 }
 
+TEST_CASE("a receiver allowed only 2 replies in waiting still answers a stream of 200 messages", "[session]") {
+    asio::io_context ctx{1};
+    msrp::test::run(ctx, [&]() -> asio::awaitable<void> {
+        auto pair = co_await msrp::test::make_transport_pair();
+        incoming_log received;
+        report_log reports;
+        auto tight = quick_options();
+        tight.max_queued_replies = 2; // below the replies a session holds back while input keeps coming
+        msrp::MSRPSession receiver(std::move(pair.accepted), tight, received.handler());
+        msrp::MSRPSession sender(std::move(pair.connected), quick_options());
+        for (int i = 0; i < 200; ++i) {
+            auto m = text("message " + std::to_string(i));
+            m.success_report = "yes";
+            sender.send_message(std::move(m), reports.handler());
+        }
+        REQUIRE_EVENTUALLY(received.messages.size() == 200 && reports.finals().size() == 200);
+        for (const auto& r : reports.finals())
+            CHECK(r.code == 200);
+        CHECK(receiver.queued_replies() == 0);
+    });
+}
+
 TEST_CASE("Success-Report yes: the success REPORT comes back and settles the message", "[session][report]") {
     asio::io_context ctx{1};
     msrp::test::run(ctx, [&]() -> asio::awaitable<void> {

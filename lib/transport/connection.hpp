@@ -95,7 +95,6 @@ private:
     std::uint64_t partial_body_start_ = 0; ///< Byte-Range start of the next segment
     // A whole chunk for another session (or for none yet).
     IncomingChunk routed_;
-    destination routed_kind_ = destination::nobody;
     MSRPTransport* routed_to_ = nullptr;
     // The To-Path value last routed and where it went: a session's chunks
     // repeat it byte for byte, so most chunks are routed without parsing it.

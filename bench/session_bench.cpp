@@ -87,35 +87,39 @@ double session_stream(std::size_t body, std::size_t count, bool success_report, 
     return timed([&](asio::io_context& ctx) -> asio::awaitable<void> {
         auto [sending_end, receiving_end] = co_await transport_pair(ctx, false);
         const auto options = bench_options();
-        const std::uint64_t total = std::uint64_t(body) * count;
-        std::uint64_t received = 0;
-        std::size_t finals = 0, failed = 0;
-        finish_line done(ctx.get_executor());
-        auto check = [&] {
-            if (received == total && finals == count)
-                done.reach();
-        };
-        msrp::MSRPSession receiver(std::move(receiving_end), options, [&](msrp::IncomingMessage m, std::error_code ec) {
-            if (ec) { // the session ended before everything came: fail, do not hang
-                if (received != total) {
-                    ++failed;
+        // The handlers see one pointer, as an application's would (`this`):
+        // a std::function keeps that without an allocation per message.
+        struct tally {
+            std::uint64_t total, received = 0;
+            std::size_t count, finals = 0, failed = 0;
+            finish_line done;
+            void check() {
+                if (received == total && finals == count)
                     done.reach();
+            }
+        } t{std::uint64_t(body) * count, 0, count, 0, 0, finish_line(ctx.get_executor())};
+        tally* const tp = &t;
+        msrp::MSRPSession receiver(std::move(receiving_end), options, [tp](msrp::IncomingMessage m, std::error_code ec) {
+            if (ec) { // the session ended before everything came: fail, do not hang
+                if (tp->received != tp->total) {
+                    ++tp->failed;
+                    tp->done.reach();
                 }
                 return;
             }
             if (!m.complete())
-                ++failed;
-            received += m.data.size();
-            check();
+                ++tp->failed;
+            tp->received += m.data.size();
+            tp->check();
         });
         msrp::MSRPSession sender(std::move(sending_end), options);
-        const msrp::message_handler on_report = [&](const msrp::message_report& r) {
+        const msrp::message_handler on_report = [tp](const msrp::message_report& r) {
             if (!r.final)
                 return;
-            ++finals;
+            ++tp->finals;
             if (r.code != 200 || r.error)
-                ++failed;
-            check();
+                ++tp->failed;
+            tp->check();
         };
         const auto payload = std::make_shared<const std::string>(body, 'm');
         for (std::size_t i = 0; i < count; ++i) {
@@ -129,9 +133,9 @@ double session_stream(std::size_t body, std::size_t count, bool success_report, 
             auto handler = on_report;
             co_await sender.queue_message(std::move(m), std::move(handler));
         }
-        co_await done.wait();
-        if (failed)
-            throw std::runtime_error("session_stream: " + std::to_string(failed) + " messages failed");
+        co_await t.done.wait();
+        if (t.failed)
+            throw std::runtime_error("session_stream: " + std::to_string(t.failed) + " messages failed");
     });
 }
 

@@ -381,14 +381,20 @@ std::error_code chunk_parser::check_head(std::string_view input) {
         if (!options_.accept_any_transport && !iequals(v.transport, "tcp"))
             unsupported = true;
     };
+    const std::string_view to = value(known_header::to_path), from = value(known_header::from_path);
+    const bool paths_known = !to.empty() && !from.empty() && to == checked_paths_[0] && from == checked_paths_[1];
     for (auto k : {known_header::to_path, known_header::from_path, known_header::use_path}) {
-        if (!has(k))
+        if (!has(k) || (paths_known && k != known_header::use_path))
             continue;
         if (auto ec = for_each_uri(value(k), check_transport))
             return ec;
     }
     if (unsupported)
         return errc::unsupported_transport;
+    if (!paths_known) {
+        checked_paths_[0].assign(to);
+        checked_paths_[1].assign(from);
+    }
     head_.to_path = value(known_header::to_path);
     head_.from_path = value(known_header::from_path);
 

@@ -20,14 +20,21 @@ IncomingMessage piece_of(const Chunk& chunk) {
 
 } // namespace
 
-void message_assembler::recent_ids::add(const std::string& id, std::size_t capacity) {
-    if (capacity == 0 || !set_.insert(id).second)
+void message_assembler::recent_ids::add(std::string_view id, std::size_t capacity) {
+    if (capacity == 0 || id.size() > sizeof(ident::bytes) || !set_.try_emplace(id, 0).second)
         return;
-    order_.push_back(id);
-    while (order_.size() > capacity) {
-        set_.erase(order_.front());
-        order_.pop_front();
+    ident entry;
+    entry.length = static_cast<std::uint8_t>(id.size());
+    std::memcpy(entry.bytes, id.data(), id.size());
+    if (ring_.size() < capacity) {
+        ring_.push_back(entry);
+        return;
     }
+    // Full: the oldest makes room.
+    ident& oldest = ring_[oldest_];
+    set_.erase(std::string_view(oldest.bytes, oldest.length));
+    oldest = entry;
+    oldest_ = (oldest_ + 1) % ring_.size();
 }
 
 message_assembler::message_assembler(assembler_limits limits) : limits_(limits) {}
@@ -81,6 +88,8 @@ void message_assembler::finish(std::vector<IncomingMessage>& out) {
 std::error_code message_assembler::add(Chunk&& chunk, std::vector<IncomingMessage>& out) {
     const std::string* id_field = chunk.find_header("Message-ID");
     const std::string id = id_field ? *id_field : std::string();
+    if (id.size() > detail::ident_map<char>::max_key_bytes)
+        return errc::bad_message_id; // RFC 4975 §9: not an ident, and not kept
     if (stopped_.contains(id))
         return errc::message_stopped;
 

@@ -9,25 +9,27 @@
 
 namespace msrp {
 
-namespace {
-
-bool header_is(const Chunk& c, std::string_view name, std::string_view value) noexcept {
-    const auto* v = c.find_header(name);
-    return v && detail::iequals(detail::trim_ows(*v), value);
-}
-
-} // namespace
-
-failure_report failure_report_of(const Chunk& request) noexcept {
-    if (header_is(request, "Failure-Report", "no"))
+failure_report failure_report_value(std::string_view value) noexcept {
+    value = detail::trim_ows(value);
+    if (detail::iequals(value, "no"))
         return failure_report::no;
-    if (header_is(request, "Failure-Report", "partial"))
+    if (detail::iequals(value, "partial"))
         return failure_report::partial;
     return failure_report::yes;
 }
 
+bool success_report_value(std::string_view value) noexcept {
+    return detail::iequals(detail::trim_ows(value), "yes");
+}
+
+failure_report failure_report_of(const Chunk& request) noexcept {
+    const auto* v = request.find_header("Failure-Report");
+    return v ? failure_report_value(*v) : failure_report::yes;
+}
+
 bool success_report_wanted(const Chunk& request) noexcept {
-    return header_is(request, "Success-Report", "yes");
+    const auto* v = request.find_header("Success-Report");
+    return v && success_report_value(*v);
 }
 
 bool response_wanted(const Chunk& request, int code) noexcept {

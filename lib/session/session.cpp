@@ -118,11 +118,11 @@ asio::awaitable<std::string> MSRPSession::queue_message(OutgoingMessage message,
     const std::size_t in_memory = message.shared_data ? message.shared_data->size() : message.data.size();
     const std::size_t bytes = (message.source ? st->options.chunk_size : in_memory) +
                               detail::session_state::queued_item_overhead;
-    if (!st->has_room(bytes)) {
-        // Once full, wait until a write's worth went out: a writer woken
-        // for every freed slot would write one small chunk at a time.
-        const std::size_t max = st->options.max_queued_bytes;
-        const std::size_t low_water = max - std::min(max / 2, st->options.max_write_batch_bytes);
+    const std::size_t high_water = std::min(st->options.queue_high_water_bytes, st->options.max_queued_bytes);
+    if (st->queued_bytes > 0 && st->queued_bytes + bytes > high_water) {
+        // Once past the mark, wait until a write's worth went out: a writer
+        // woken for every freed slot would write one small chunk at a time.
+        const std::size_t low_water = high_water - std::min(high_water / 2, st->options.max_write_batch_bytes);
         while (!st->closing && st->queued_bytes > 0 && st->queued_bytes + bytes > low_water) {
             if (!co_await st->progress.wait()) {
                 ec = asio::error::operation_aborted;

@@ -150,13 +150,9 @@ std::string session_state::queue_message(OutgoingMessage message, message_handle
         ec = errc::invalid_argument;
         return {};
     }
-    Chunk probe;
     if (message.failure_report)
-        probe.set_header("Failure-Report", *message.failure_report);
-    if (message.success_report)
-        probe.set_header("Success-Report", *message.success_report);
-    m->failure_mode = failure_report_of(probe);
-    m->success_report = success_report_wanted(probe);
+        m->failure_mode = failure_report_value(*message.failure_report);
+    m->success_report = message.success_report && success_report_value(*message.success_report);
     m->message = std::move(message);
     if (!m->message.source)
         m->body = m->message.shared_data ? std::string_view(*m->message.shared_data) : std::string_view(m->message.data);

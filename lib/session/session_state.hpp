@@ -3,13 +3,13 @@
 // shared_ptr, so it outlives the session object until each of them has
 // seen the end. Internal header.
 
+#include <msrp/detail/ident_map.hpp>
 #include <msrp/protocol/chunk_serializer.hpp>
 #include <msrp/protocol/range_set.hpp>
 #include <msrp/protocol/report_rules.hpp>
 #include <msrp/session/session.hpp>
 
 #include "../transport/wake_signal.hpp"
-#include "ident_map.hpp"
 
 #include <asio/experimental/channel.hpp>
 #include <asio/steady_timer.hpp>

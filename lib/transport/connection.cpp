@@ -399,10 +399,16 @@ asio::awaitable<bool> connection::read_one(MSRPTransport& reader, IncomingChunk&
             switch (dest) {
             case destination::reader:
                 if (work == &partial_) {
-                    if (partial_.segment > 0)
+                    if (partial_.segment > 0) {
                         take_segment(true);
-                    else
-                        out = std::move(partial_);
+                    } else {
+                        // Swapped, not moved: the next head is copied into
+                        // buffers the reader's last chunk left, so a
+                        // session that keeps its chunk (responses, most of
+                        // all) reads without allocating.
+                        using std::swap;
+                        swap(out, partial_);
+                    }
                 }
                 co_return true;
             case destination::nobody:

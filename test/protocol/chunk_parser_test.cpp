@@ -180,6 +180,32 @@ TEST_CASE("chunks back to back in one buffer", "[parser]") {
     CHECK(t::feed_bytewise(stream) == got);
 }
 
+TEST_CASE("every chunk's paths are checked, also after equal ones passed", "[parser]") {
+    // The parser skips the URIs of paths equal to the last good ones: a
+    // change in either path, and Use-Path, are still read.
+    auto chunk = [](const std::string& tid, const std::string& to, const std::string& from,
+                    const std::string& extra = "") {
+        return "MSRP " + tid + " SEND\r\nTo-Path: " + to + "\r\nFrom-Path: " + from +
+               "\r\nMessage-ID: 12339sdqwer\r\n" + extra + "Content-Type: text/plain\r\n\r\nhi\r\n-------" + tid +
+               "$\r\n";
+    };
+    const std::string to = "msrp://bob.example.com:8888/9di4eae923wzd;tcp";
+    const std::string from = "msrp://alicepc.example.com:7777/iau39soe2843z;tcp";
+    const std::string other_to = "msrp://bob.example.com:8889/x2;tcp";
+    const std::string good = chunk("tid00001", to, from);
+    CHECK(t::feed_whole(good + chunk("tid00002", to, from) + chunk("tid00003", other_to, from) +
+                        chunk("tid00004", to, from))
+              .chunks.size() == 4);
+    CHECK(t::feed_whole(good + chunk("tid00002", to, "msrp://alicepc.example.com:7777/iau39soe2843z;udp")).ec ==
+          errc::unsupported_transport);
+    CHECK(t::feed_whole(good + chunk("tid00002", "msrp://bob.example.com:8888/9di4eae923wzd", from)).ec);
+    CHECK(t::feed_whole(good + chunk("tid00002", to, "")).ec);
+    CHECK(t::feed_whole(good + chunk("tid00002", "", "")).ec);
+    CHECK(t::feed_whole(chunk("tid00001", "", "")).ec); // a new parser knows no paths
+    CHECK(t::feed_whole(good + chunk("tid00002", to, from, "Use-Path: msrp://relay.example.com:9000;udp\r\n")).ec ==
+          errc::unsupported_transport);
+}
+
 TEST_CASE("finish tells a clean end from a cut", "[parser]") {
     const auto chunk = send_chunk("hello");
     for (std::size_t cut = 1; cut < chunk.size(); ++cut) {

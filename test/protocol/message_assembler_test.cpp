@@ -793,6 +793,29 @@ TEST_CASE("assembler: late duplicates of a delivered message are dropped", "[ass
         CHECK(a.add(part("m1", body, 1, 10, 30, '+'), out) == ok);
         CHECK(a.messages_in_progress() == 1);
     }
+    SECTION("the newest ones, however many came") {
+        message_assembler a({.remembered_message_ids = 3});
+        for (int i = 0; i < 10; ++i)
+            REQUIRE(a.add(part("id" + std::to_string(i), body, 1, 30, 30, '$'), out) == ok);
+        REQUIRE(out.size() == 10);
+        for (int i = 7; i < 10; ++i)
+            CHECK(a.add(part("id" + std::to_string(i), body, 1, 30, 30, '$'), out) == ok);
+        CHECK(out.size() == 10);
+        for (int i = 0; i < 7; ++i)
+            CHECK(a.add(part("id" + std::to_string(i), body, 1, 30, 30, '$'), out) == ok);
+        CHECK(out.size() == 17);
+    }
+}
+
+TEST_CASE("assembler: a Message-ID longer than an ident is refused", "[assembler]") {
+    message_assembler a;
+    std::vector<IncomingMessage> out;
+    const std::string body = letters(30);
+    CHECK(a.add(part(std::string(33, 'm'), body, 1, 30, 30, '$'), out) == msrp::errc::bad_message_id);
+    CHECK(out.empty());
+    CHECK(msrp::status_code_for(msrp::errc::bad_message_id) == 400);
+    REQUIRE(a.add(part(std::string(32, 'm'), body, 1, 30, 30, '$'), out) == ok);
+    CHECK(out.size() == 1);
 }
 
 TEST_CASE("assembler: interleaved messages stay apart", "[assembler]") {

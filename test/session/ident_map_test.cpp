@@ -2,7 +2,7 @@
 // operations (inserts, finds, erases, takes), including long probe runs
 // that wrap around the end of the table.
 
-#include "session/ident_map.hpp"
+#include <msrp/detail/ident_map.hpp>
 
 #include <catch2/catch.hpp>
 

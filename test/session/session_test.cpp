@@ -525,3 +525,48 @@ TEST_CASE("a cancelled queue_message ends at once and queues nothing", "[session
         (void)silent;
     });
 }
+
+TEST_CASE("queue_message waits at queue_high_water_bytes while send_message still has room", "[session][queue]") {
+    using namespace asio::experimental::awaitable_operators;
+    asio::io_context ctx{1};
+    msrp::test::run(ctx, [&]() -> asio::awaitable<void> {
+        auto pair = co_await msrp::test::make_transport_pair();
+        auto& silent = *pair.accepted; // reads nothing: what is queued stays queued
+        auto options = quick_options();
+        options.max_queued_bytes = 1024 * 1024;
+        options.queue_high_water_bytes = 64 * 1024;
+        msrp::MSRPSession sender(std::move(pair.connected), options);
+        // Fill the socket, then the queue past the mark (but not to its end).
+        const std::string body(16 * 1024, 'h');
+        bool stuck = false;
+        for (int round = 0; round < 5000 && !stuck; ++round) {
+            while (sender.queued_bytes() < 96 * 1024) {
+                std::error_code ec;
+                sender.send_message(text(body), {}, ec);
+                REQUIRE_FALSE(ec);
+            }
+            const auto filled = sender.queued_bytes();
+            co_await msrp::test::sleep_for(5ms);
+            stuck = sender.queued_bytes() == filled;
+        }
+        REQUIRE(stuck);
+        REQUIRE(sender.queued_bytes() > options.queue_high_water_bytes);
+        // Room is left below max_queued_bytes: the non-blocking send takes it.
+        std::error_code sent;
+        sender.send_message(text(body), {}, sent);
+        CHECK_FALSE(sent);
+        // The waiting one waits, and leaves when cancelled.
+        const auto before = sender.queued_bytes();
+        std::error_code waited;
+        std::string id;
+        auto queue_one = [&]() -> asio::awaitable<void> {
+            auto message = text(body);
+            id = co_await sender.queue_message(std::move(message), {}, waited);
+        };
+        co_await (queue_one() || msrp::test::sleep_for(50ms));
+        CHECK(waited == asio::error::operation_aborted);
+        CHECK(id.empty());
+        CHECK(sender.queued_bytes() == before);
+        (void)silent;
+    });
+}

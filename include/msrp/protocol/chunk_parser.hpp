@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <string>
 #include <string_view>
 #include <system_error>
 #include <vector>
@@ -177,6 +178,10 @@ private:
     std::error_code error_;       ///< the error once failed
     suspect suspect_ = suspect::none;
     std::uint64_t suspect_end_ = 0; ///< body offset where the suspicious line ended
+    /// The To-Path and From-Path values of the last chunk whose URIs
+    /// checked out: a connection's chunks repeat them byte for byte, and
+    /// an equal value needs no second look.
+    std::string checked_paths_[2];
 };
 
 } // namespace msrp

@@ -3,18 +3,17 @@
 /// Reassembling messages from received SEND chunks (RFC 4975 §7.3.1), with
 /// no I/O: chunks in, whole messages or message pieces out.
 
+#include <msrp/detail/ident_map.hpp>
 #include <msrp/protocol/chunk.hpp>
 #include <msrp/protocol/range_set.hpp>
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <limits>
 #include <string>
 #include <string_view>
 #include <system_error>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 namespace msrp {
@@ -65,7 +64,8 @@ public:
     /// for the application to `out`. Returns the outcome: empty to answer
     /// 200, else the error whose `status_code_for` is the answer
     /// (`message_too_large`, `too_many_messages`, `message_stopped`,
-    /// `inconsistent_byte_range`, `bad_byte_range`). A chunk that adds nothing new (a
+    /// `inconsistent_byte_range`, `bad_byte_range`, `bad_message_id` for a
+    /// Message-ID longer than an ident's 32 octets). A chunk that adds nothing new (a
     /// duplicate) returns empty and adds nothing to `out`.
     std::error_code add(Chunk&& chunk, std::vector<IncomingMessage>& out);
 
@@ -95,15 +95,22 @@ private:
         range_set received;
     };
 
-    // The last few Message-IDs of some kind, oldest forgotten first.
+    // The last few Message-IDs of some kind, oldest forgotten first. Flat
+    // (a ring of ids and a set over it): every chunk is looked up here and
+    // every whole message added, so neither may allocate.
     class recent_ids {
     public:
-        void add(const std::string& id, std::size_t capacity);
-        bool contains(const std::string& id) const { return set_.contains(id); }
+        void add(std::string_view id, std::size_t capacity);
+        bool contains(std::string_view id) const noexcept { return set_.contains(id); }
 
     private:
-        std::unordered_set<std::string> set_;
-        std::deque<std::string> order_;
+        struct ident {
+            std::uint8_t length = 0;
+            char bytes[detail::ident_map<char>::max_key_bytes];
+        };
+        detail::ident_map<char> set_; // the values mean nothing
+        std::vector<ident> ring_;
+        std::size_t oldest_ = 0; ///< in `ring_`, once it is full
     };
     using message_map = std::unordered_map<std::string, message>;
 

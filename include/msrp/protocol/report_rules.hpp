@@ -9,6 +9,7 @@
 #include <msrp/protocol/uri.hpp>
 
 #include <string>
+#include <string_view>
 
 namespace msrp {
 
@@ -27,6 +28,11 @@ failure_report failure_report_of(const Chunk& request) noexcept;
 /// Whether `request` asks for a success REPORT (`Success-Report: yes`,
 /// case-insensitive; absent or any other value means no, RFC 4975 §7.1.1).
 bool success_report_wanted(const Chunk& request) noexcept;
+
+/// The same two rules for a field's value on its own (a message's header
+/// fields before any chunk of it exists).
+failure_report failure_report_value(std::string_view value) noexcept;
+bool success_report_value(std::string_view value) noexcept;
 
 /// Whether a receiver that handled `request` with status `code` sends a
 /// transaction response (RFC 4975 §7.2):

@@ -1,9 +1,9 @@
 #pragma once
 // A hash map keyed by MSRP idents (Message-IDs, transaction ids: at most 32
 // octets, RFC 4975 §9), stored flat. A session looks its requests and
-// messages up several times per message; a node-based map pays an
-// allocation per entry and a pointer chase per lookup, this one probes one
-// array. Internal header.
+// messages up several times per message, and the assembler the Message-ID
+// of every chunk; a node-based map pays an allocation per entry and a
+// pointer chase per lookup, this one probes one array. Not part of the API.
 
 #include <cstddef>
 #include <cstdint>
@@ -24,6 +24,11 @@ public:
         const std::size_t i = find_index(key);
         return i == npos ? nullptr : &slots_[i].value;
     }
+    const V* find(std::string_view key) const noexcept {
+        const std::size_t i = find_index(key);
+        return i == npos ? nullptr : &slots_[i].value;
+    }
+    bool contains(std::string_view key) const noexcept { return find_index(key) != npos; }
 
     /// The value under `key`, inserted from `value` when absent; and
     /// whether it was inserted. A key longer than `max_key_bytes` is not

@@ -322,11 +322,22 @@ void session_state::flush_replies() {
 }
 
 void session_state::track(std::string transaction_id, pending_transaction t) {
-    const bool was_empty = deadlines.empty();
-    deadlines.emplace_back(clock::now() + options.response_timeout, transaction_id);
+    const auto deadline = clock::now() + options.response_timeout;
+    deadlines.emplace_back(deadline, transaction_id);
     transactions.insert_or_assign(std::move(transaction_id), std::move(t));
-    if (was_empty)
-        deadline_timer.cancel(); // the loop sleeps without a deadline
+    deadline_added(deadline);
+}
+
+void session_state::deadline_added(clock::time_point deadline) {
+    // The timer may stay set for an earlier deadline, even one whose answer
+    // came: the loop then wakes, finds nothing due and sets it for the
+    // first deadline left. So only a loop sleeping past `deadline` (or
+    // without any) is woken, not one per request: one at a time, every
+    // request would cost a wake-up and a timer system call.
+    if (deadline >= deadline_timer_at)
+        return;
+    deadline_timer_at = deadline;
+    deadline_timer.cancel();
 }
 
 Chunk session_state::local_response(const std::string& transaction_id, int code, std::string comment) const {
@@ -383,10 +394,9 @@ void session_state::check_settled(outgoing_message& m) {
     // Every chunk was accepted; the success REPORT may still be on its way.
     if (!m.waits_for_report) {
         m.waits_for_report = true;
-        const bool was_empty = report_deadlines.empty();
-        report_deadlines.emplace_back(clock::now() + options.response_timeout, m.shared_from_this());
-        if (was_empty && deadlines.empty())
-            deadline_timer.cancel(); // the loop sleeps without a deadline
+        const auto deadline = clock::now() + options.response_timeout;
+        report_deadlines.emplace_back(deadline, m.shared_from_this());
+        deadline_added(deadline);
     }
 }
 
@@ -901,6 +911,7 @@ asio::awaitable<void> session_state::deadline_loop() {
         if (!report_deadlines.empty())
             next = std::min(next, report_deadlines.front().first);
         deadline_timer.expires_at(next);
+        deadline_timer_at = next;
         co_await deadline_timer.async_wait(as_tuple_awaitable);
         if (ended)
             break;

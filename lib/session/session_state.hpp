@@ -173,6 +173,7 @@ struct session_state : std::enable_shared_from_this<session_state> {
     asio::awaitable<void> fill_batch();
     asio::awaitable<bool> add_message_chunk(std::shared_ptr<outgoing_message> m);
     void track(std::string transaction_id, pending_transaction t);
+    void deadline_added(clock::time_point deadline);
 
     // Outcomes.
     void complete_transaction(pending_transaction& t, const Chunk& response, bool made_up = false);
@@ -205,6 +206,8 @@ struct session_state : std::enable_shared_from_this<session_state> {
     /// transactions: one per message of a busy chat, so no key to build).
     std::deque<std::pair<clock::time_point, std::shared_ptr<outgoing_message>>> report_deadlines;
     asio::steady_timer deadline_timer;
+    /// When `deadline_timer` goes off (max: the loop sleeps without one).
+    clock::time_point deadline_timer_at = clock::time_point::max();
 
     struct queued_chunk {
         Chunk chunk;

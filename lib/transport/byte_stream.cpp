@@ -9,6 +9,7 @@
 #include <asio/write.hpp>
 
 #include <atomic>
+#include <vector>
 
 namespace msrp::detail {
 namespace {
@@ -38,7 +39,8 @@ tcp_byte_stream::tcp_byte_stream(asio::ip::tcp::socket socket) : socket_(std::mo
     std::error_code ignored;
     // Chunks are written whole; Nagle would only delay small ones (responses).
     socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
-    // Reads try the socket first and wait only when it is empty (read_some).
+    // Reads and writes try the socket first and wait only when it is empty
+    // or full (read_some, write).
     socket_.non_blocking(true, ignored);
     describe_connection(socket_, false, info);
 }
@@ -73,8 +75,44 @@ asio::awaitable<std::size_t> tcp_byte_stream::read_some(asio::mutable_buffer buf
 }
 
 asio::awaitable<void> tcp_byte_stream::write(std::span<const asio::const_buffer> buffers, std::error_code& ec) {
-    auto [e, n] = co_await asio::async_write(socket_, buffers, as_tuple_awaitable);
-    (void)n;
+    // A non-blocking write first: the socket usually has room, and a write
+    // done at once then costs no trip through the reactor (Asio hands even
+    // an immediate write's completion to the scheduler). A peer answering
+    // one request at a time is answered a scheduler round sooner. The
+    // budget makes every `sync_write_budget` bytes go the asynchronous way,
+    // so that a writer with much to send still lets others run between
+    // its writes.
+    std::size_t total = 0;
+    for (const auto& b : buffers)
+        total += b.size();
+    std::size_t written = 0;
+    if (sync_budget_ >= total) {
+        written = socket_.write_some(buffers, ec);
+        if (ec == asio::error::would_block || ec == asio::error::try_again)
+            ec = {};
+        else if (ec)
+            co_return;
+        sync_budget_ -= written;
+        if (written == total)
+            co_return;
+    }
+    sync_budget_ = sync_write_budget;
+    if (written == 0) {
+        auto [e, n] = co_await asio::async_write(socket_, buffers, as_tuple_awaitable);
+        ec = e;
+        co_return;
+    }
+    // The rest of a write cut short: the socket is full, so this waits.
+    std::vector<asio::const_buffer> rest;
+    for (const auto& b : buffers) {
+        if (written >= b.size()) {
+            written -= b.size();
+            continue;
+        }
+        rest.push_back(b + written);
+        written = 0;
+    }
+    auto [e, n] = co_await asio::async_write(socket_, rest, as_tuple_awaitable);
     ec = e;
 }
 

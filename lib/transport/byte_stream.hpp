@@ -59,8 +59,11 @@ private:
     /// A read this large says the peer sends in bulk (see read_some).
     static constexpr std::size_t bulk_read_bytes = 2048;
 
+    /// Bytes written at once (see write()) before a write waits its turn.
+    static constexpr std::size_t sync_write_budget = 64 * 1024;
     asio::ip::tcp::socket socket_;
     bool bulk_input_ = false;
+    std::size_t sync_budget_ = sync_write_budget;
 };
 
 class tls_byte_stream final : public byte_stream {

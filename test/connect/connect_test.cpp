@@ -553,13 +553,9 @@ TEST_CASE("small writes into a full socket wait for the peer and arrive whole an
     // later, some wait from the start. None may lose, repeat or reorder a byte.
     asio::io_context ctx{1};
     msrp::test::run(ctx, [&]() -> asio::awaitable<void> {
-        msrp::AcceptorDirect acceptor(ctx.get_executor(), short_options());
-        msrp::ConnectorDirect connector(ctx.get_executor(), short_options());
-        bound_pair pair;
-        const msrp::URI any_local;
-        co_await bind_pair(acceptor, connector, any_local, pair);
-        REQUIRE_FALSE(pair.connected.ec);
-        auto& c = *pair.connected.transport;
+        const auto options = short_options();
+        auto pair = co_await msrp::test::make_transport_pair(options);
+        auto& c = *pair.connected;
         constexpr std::size_t count = 2000; // 16 MiB: more than loopback buffers hold
         std::vector<msrp::Chunk> chunks;
         for (std::size_t i = 0; i < count; ++i) {
@@ -580,7 +576,7 @@ TEST_CASE("small writes into a full socket wait for the peer and arrive whole an
             co_await msrp::test::sleep_for(std::chrono::milliseconds(100)); // let the socket fill
             written_before_reading = written;
             for (std::size_t i = 0; i < count; ++i) {
-                const auto got = co_await pair.accepted.transport->read_chunk();
+                const auto got = co_await pair.accepted->read_chunk();
                 if (got.transaction_id == chunks[i].transaction_id && got.data == chunks[i].data)
                     ++matched;
             }

@@ -104,6 +104,10 @@ std::error_code session_state::queue_chunk(Chunk chunk, response_handler on_resp
         return errc::session_closed;
     if (chunk.transaction_id.empty())
         chunk.transaction_id = choose_transaction_id(chunk.data);
+    // A request's answer is found by its transaction id, kept up to the 32
+    // octets of an RFC 4975 ident (the serializer lets longer ones through).
+    if (chunk.is_request() && chunk.transaction_id.size() > ident_map<int>::max_key_bytes)
+        return errc::bad_transaction_id;
     // Checked now, so that the caller hears of a chunk that cannot be
     // written rather than its handler later.
     serialized_chunk scratch;
@@ -321,10 +325,9 @@ void session_state::flush_replies() {
         writer_wake.notify();
 }
 
-void session_state::track(std::string transaction_id, pending_transaction t) {
+void session_state::track(std::string_view transaction_id, pending_transaction t) {
     const auto deadline = clock::now() + options.response_timeout;
-    deadlines.emplace_back(deadline, transaction_id);
-    transactions.insert_or_assign(std::move(transaction_id), std::move(t));
+    transactions.add(transaction_id, deadline, std::move(t));
     deadline_added(deadline);
 }
 
@@ -438,8 +441,6 @@ void session_state::end(std::error_code reason) {
     chunks.clear();
     auto pending = std::move(transactions);
     transactions.clear();
-    auto order = std::move(deadlines);
-    deadlines.clear();
     report_deadlines.clear(); // their messages are among `unfinished`
     auto messages = std::move(unfinished);
     unfinished.clear();
@@ -453,14 +454,10 @@ void session_state::end(std::error_code reason) {
         if (q.on_response && (q.internal || !detached))
             q.on_response(local_response(q.chunk.transaction_id, 408, "the session ended before the chunk was sent"));
     // In the order they were sent; the seed's rule, as if the time were up.
-    for (auto& [deadline, id] : order) {
-        auto* found = pending.find(id);
-        if (!found)
-            continue;
-        auto& t = *found;
+    pending.for_each([&](std::string_view id, const pending_transaction& t) {
         if (t.on_response && (t.internal || !detached))
-            t.on_response(local_response(id, t.timeout_code, "the session ended before the response came"));
-    }
+            t.on_response(local_response(std::string(id), t.timeout_code, "the session ended before the response came"));
+    });
     std::vector<std::shared_ptr<outgoing_message>> unsettled;
     messages.for_each([&](std::string_view, const std::shared_ptr<outgoing_message>& m) { unsettled.push_back(m); });
     std::sort(unsettled.begin(), unsettled.end(), [](const auto& a, const auto& b) { return a->id < b->id; });
@@ -500,18 +497,10 @@ void session_state::handle_response(const Chunk& response) {
 }
 
 void session_state::trim_deadlines() {
-    // Deadlines are kept in sending order and answered mostly in that order:
-    // dropping the answered ones from the front keeps the queue as long as
-    // what is in flight. A chunk of a settled message waits for nothing.
-    while (!deadlines.empty()) {
-        const auto& id = deadlines.front().second;
-        if (const auto* t = transactions.find(id)) {
-            if (!t->message || !t->message->final_sent)
-                return;
-            transactions.erase(id);
-        }
-        deadlines.pop_front();
-    }
+    // Answers come mostly in sending order: dropping the answered requests
+    // from the front keeps the queue as long as what is in flight. A chunk
+    // of a settled message waits for nothing.
+    transactions.trim([](const pending_transaction& t) { return t.message && t.message->final_sent; });
 }
 
 void session_state::handle_report(const Chunk& report) {
@@ -799,7 +788,7 @@ asio::awaitable<bool> session_state::add_message_chunk(std::shared_ptr<outgoing_
         t.range = range;
         t.failure_mode = m.failure_mode;
         t.timeout_code = local_timeout_code(m.failure_mode);
-        track(std::move(tid), std::move(t));
+        track(tid, std::move(t));
     }
     if (flag == contflag::aborted) {
         finish_message(m, 0, why.empty() ? std::string("aborted") : why,
@@ -907,7 +896,7 @@ asio::awaitable<void> session_state::deadline_loop() {
     const auto self = shared_from_this();
     ++coroutines;
     while (!ended) {
-        auto next = deadlines.empty() ? clock::time_point::max() : deadlines.front().first;
+        auto next = transactions.next_deadline();
         if (!report_deadlines.empty())
             next = std::min(next, report_deadlines.front().first);
         deadline_timer.expires_at(next);
@@ -916,12 +905,9 @@ asio::awaitable<void> session_state::deadline_loop() {
         if (ended)
             break;
         const auto now = clock::now();
-        while (!ended && !deadlines.empty() && deadlines.front().first <= now) {
-            const auto id = std::move(deadlines.front().second);
-            deadlines.pop_front();
-            pending_transaction t;
-            if (!transactions.take(id, t))
-                continue; // answered in time
+        std::string id;
+        pending_transaction t;
+        while (!ended && transactions.take_expired(now, id, t)) {
             const auto response = local_response(id, t.timeout_code, {});
             complete_transaction(t, response, true);
         }

@@ -10,6 +10,7 @@
 #include <msrp/session/session.hpp>
 
 #include "../transport/wake_signal.hpp"
+#include "pending_requests.hpp"
 
 #include <asio/experimental/channel.hpp>
 #include <asio/steady_timer.hpp>
@@ -172,7 +173,7 @@ struct session_state : std::enable_shared_from_this<session_state> {
     // Writing.
     asio::awaitable<void> fill_batch();
     asio::awaitable<bool> add_message_chunk(std::shared_ptr<outgoing_message> m);
-    void track(std::string transaction_id, pending_transaction t);
+    void track(std::string_view transaction_id, pending_transaction t);
     void deadline_added(clock::time_point deadline);
 
     // Outcomes.
@@ -199,8 +200,7 @@ struct session_state : std::enable_shared_from_this<session_state> {
     std::string to_path_text, from_path_text;   ///< of every chunk sent
     std::string accepted_to_path, accepted_from_path; ///< as last found to belong here
 
-    ident_map<pending_transaction> transactions;
-    std::deque<std::pair<clock::time_point, std::string>> deadlines; ///< in order: one timeout for all
+    pending_requests<pending_transaction> transactions;
     /// Messages whose chunks were all accepted, waiting for their success
     /// REPORT, in the order they began to wait (kept apart from the
     /// transactions: one per message of a busy chat, so no key to build).

@@ -430,6 +430,29 @@ TEST_CASE("send_message refuses a Message-ID the peer could not parse", "[sessio
     });
 }
 
+TEST_CASE("send_chunk refuses a request whose transaction id is longer than an ident", "[session]") {
+    asio::io_context ctx{1};
+    msrp::test::run(ctx, [&]() -> asio::awaitable<void> {
+        auto pair = co_await msrp::test::make_transport_pair();
+        msrp::MSRPSession receiver(std::move(pair.accepted), quick_options());
+        msrp::MSRPSession sender(std::move(pair.connected), quick_options());
+        // Its answer could not be matched to it: refused, not lost later.
+        auto chunk = sender.make_chunk();
+        chunk.transaction_id = std::string(33, 't');
+        std::error_code ec;
+        sender.send_chunk(std::move(chunk), {}, ec);
+        CHECK(ec == errc::bad_transaction_id);
+        CHECK(sender.pending_transactions() == 0);
+        // 32 octets are an ident: sent and answered.
+        auto fits = sender.make_chunk();
+        fits.transaction_id = std::string(32, 't');
+        const auto response = co_await sender.deliver_chunk(std::move(fits));
+        REQUIRE(response);
+        CHECK(response->code == 200);
+        CHECK(response->transaction_id == std::string(32, 't'));
+    });
+}
+
 TEST_CASE("stop_message: a failure REPORT now, 413 for the message's next chunk", "[session][report]") {
     asio::io_context ctx{1};
     msrp::test::run(ctx, [&]() -> asio::awaitable<void> {

@@ -23,6 +23,16 @@ time_point add_saturating(time_point t, std::chrono::seconds d) {
 
 } // namespace
 
+time_point composing_sender::refresh_due() const {
+    // A tenth of the interval early (at least a second, when the interval
+    // allows): the repeat reaches the receiver before the refresh it
+    // announced runs out, so "is typing" does not blink off on the way.
+    const auto interval = timing_.active_refresh;
+    const auto lead = interval > std::chrono::seconds(1) ? std::max(interval / 10, std::chrono::seconds(1))
+                                                          : std::chrono::seconds(0);
+    return add_saturating(last_active_sent_, interval - lead);
+}
+
 composing_sender::composing_sender(iscomposing_timing timing, std::string content_type)
     : timing_(timing), content_type_(std::move(content_type)) {}
 
@@ -46,7 +56,7 @@ std::optional<IsComposing> composing_sender::typed(time_point now) {
         return active_document();
     }
     // RFC 3994 §3.2: while active, only the refresh repeats the document.
-    if (now >= add_saturating(last_active_sent_, timing_.active_refresh)) {
+    if (now >= refresh_due()) {
         last_active_sent_ = now;
         return active_document();
     }
@@ -66,7 +76,7 @@ std::optional<IsComposing> composing_sender::tick(time_point now) {
         state_ = composing_state::idle;
         return IsComposing{};
     }
-    if (now >= add_saturating(last_active_sent_, timing_.active_refresh)) {
+    if (now >= refresh_due()) {
         last_active_sent_ = now;
         return active_document();
     }
@@ -76,8 +86,7 @@ std::optional<IsComposing> composing_sender::tick(time_point now) {
 std::optional<time_point> composing_sender::next_deadline() const {
     if (state_ == composing_state::idle)
         return std::nullopt;
-    return std::min(add_saturating(last_typed_, timing_.idle_timeout),
-                    add_saturating(last_active_sent_, timing_.active_refresh));
+    return std::min(add_saturating(last_typed_, timing_.idle_timeout), refresh_due());
 }
 
 composing_receiver::composing_receiver(iscomposing_timing timing) : timing_(timing) {}

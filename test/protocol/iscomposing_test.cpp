@@ -442,9 +442,11 @@ TEST_CASE("iscomposing: composer state machine (RFC 3994 §3.2)", "[iscomposing]
             }
             REQUIRE_FALSE(when.empty());
             CHECK_FALSE(sender.tick(t + 1s));
-            CHECK(sender.next_deadline() == std::min(t + 15s, when.back() + 120s));
+            CHECK(sender.next_deadline() == std::min(t + 15s, when.back() + 108s));
         }
-        CHECK(when == std::vector<time_point>{t0, t0 + 120s, t0 + 240s});
+        // Each repeat a tenth of the announced 120 s early: at the first
+        // keystroke 108 s or more after the one before.
+        CHECK(when == std::vector<time_point>{t0, t0 + 110s, t0 + 220s});
     }
     SECTION("sending the message goes idle without a document") {
         REQUIRE(sender.typed(t0));
@@ -476,13 +478,13 @@ TEST_CASE("iscomposing: composer refresh from tick", "[iscomposing]") {
     REQUIRE(first);
     CHECK(first->refresh == std::optional<std::uint32_t>(60));
     CHECK(first->content_type.empty());
-    CHECK(sender.next_deadline() == t0 + 60s);
-    CHECK_FALSE(sender.tick(t0 + 59s));
-    const auto refresh = sender.tick(t0 + 60s);
+    CHECK(sender.next_deadline() == t0 + 54s); // 60 s announced, repeated 6 s early
+    CHECK_FALSE(sender.tick(t0 + 53s));
+    const auto refresh = sender.tick(t0 + 54s);
     REQUIRE(refresh);
     CHECK(*refresh == *first);
-    CHECK(sender.next_deadline() == t0 + 120s);
-    REQUIRE(sender.tick(t0 + 125s)); // late: sent now, next one 60 s from now
+    CHECK(sender.next_deadline() == t0 + 108s);
+    REQUIRE(sender.tick(t0 + 125s)); // late: sent now, the next one 54 s from now
     CHECK(sender.next_deadline() == t0 + 150s);
     const auto idle = sender.tick(t0 + 150s);
     REQUIRE(idle);
@@ -609,4 +611,41 @@ TEST_CASE("iscomposing: sender and receiver together", "[iscomposing]") {
     CHECK_FALSE(deliver(sender.message_sent(t0 + 401s), t0 + 401s));
     CHECK(receiver.message_received(t0 + 401s));
     CHECK(sender.state() == receiver.state());
+}
+
+TEST_CASE("iscomposing: a long composition stays shown though refreshes arrive late", "[iscomposing]") {
+    // Keystrokes every 5 s for ten minutes; the first document takes 1 s
+    // to reach the receiver, the later ones 4 s. The repeats come early
+    // enough that the receiver never lets the announced refresh run out.
+    const time_point t0 = time_point{} + 1000s;
+    msrp::iscomposing_timing timing;
+    timing.idle_timeout = 30s;
+    msrp::composing_sender sender(timing);
+    msrp::composing_receiver receiver(timing);
+    std::vector<std::pair<time_point, IsComposing>> in_flight;
+    int went_idle = 0, documents = 0;
+    for (auto t = t0; t <= t0 + 600s; t += 1s) {
+        const auto delay = t == t0 ? 1s : 4s;
+        if ((t - t0) % 5s == 0s)
+            if (auto doc = sender.typed(t))
+                in_flight.emplace_back(t + delay, *doc);
+        if (const auto due = sender.next_deadline(); due && *due <= t)
+            if (auto doc = sender.tick(t))
+                in_flight.emplace_back(t + delay, *doc);
+        for (auto it = in_flight.begin(); it != in_flight.end();) {
+            if (it->first > t) {
+                ++it;
+                continue;
+            }
+            receiver.received(it->second, t);
+            ++documents;
+            it = in_flight.erase(it);
+        }
+        if (const auto expiry = receiver.next_deadline(); expiry && *expiry <= t && receiver.tick(t))
+            ++went_idle;
+        if (t >= t0 + 1s)
+            REQUIRE(receiver.state() == composing_state::active);
+    }
+    CHECK(went_idle == 0);
+    CHECK(documents == 6); // the first, then one every 108 s
 }

@@ -18,8 +18,11 @@ namespace msrp {
 /// The intervals of RFC 3994 §3.2 and §3.3, defaulting to the RFC's
 /// recommended values.
 struct iscomposing_timing {
-    /// How often a composer that stays active repeats its active document,
-    /// and the `<refresh>` it announces in it (RFC 3994 §3.2; 120 s).
+    /// The `<refresh>` a composer announces in its active documents (RFC
+    /// 3994 §3.2; 120 s). One that stays active repeats its document a
+    /// tenth of this (at least a second) before it runs out, every 108 s
+    /// by default, so that the repeat arrives before the receiver's
+    /// expiry.
     std::chrono::seconds active_refresh{120};
     /// How long a composer stays active after the last change to the
     /// message before it goes idle on its own (RFC 3994 §3.2: 15 s).
@@ -49,7 +52,7 @@ public:
     /// The user changed the message. From idle: goes active and returns an
     /// active document with `refresh` = `active_refresh`. While active:
     /// restarts the idle timeout and returns an active document only when
-    /// the refresh is due (`active_refresh` after the last one), so a
+    /// the refresh is due (see `active_refresh`), so a
     /// stream of keystrokes costs one document per refresh interval.
     std::optional<IsComposing> typed(std::chrono::steady_clock::time_point now);
 
@@ -74,6 +77,7 @@ public:
 
 private:
     IsComposing active_document() const;
+    std::chrono::steady_clock::time_point refresh_due() const;
 
     iscomposing_timing timing_;
     std::string content_type_;

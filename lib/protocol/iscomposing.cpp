@@ -197,6 +197,7 @@ private:
     bool read_name(std::string_view& name);
     bool read_qname(std::string_view& name);
     bool read_quoted(bool attribute, std::string* value);
+    bool read_value(std::string& value);
     bool skip_comment();
     bool skip_pi();
     bool skip_misc();
@@ -233,13 +234,8 @@ bool document_reader::read_xml_declaration() {
         std::string_view name;
         if (!space || !read_name(name))
             return false;
-        skip_space();
-        if (at_end() || s_[pos_] != '=')
-            return false;
-        ++pos_;
-        skip_space();
         std::string value;
-        if (!read_quoted(true, &value))
+        if (!read_value(value))
             return false;
         if (name == "version" && next == 0) {
             // VersionNum ::= '1.' [0-9]+
@@ -282,6 +278,17 @@ bool document_reader::read_qname(std::string_view& name) {
         return true;
     return colon > 0 && colon + 1 < name.size() && name.find(':', colon + 1) == std::string_view::npos &&
            is_name_start(static_cast<unsigned char>(name[colon + 1]));
+}
+
+// Eq AttValue (§2.3, §3.1): the "= 'value'" after a name in a tag or the
+// XML declaration.
+bool document_reader::read_value(std::string& value) {
+    skip_space();
+    if (at_end() || s_[pos_] != '=')
+        return false;
+    ++pos_;
+    skip_space();
+    return read_quoted(true, &value);
 }
 
 // A value in single or double quotes (AttValue, §3.1), decoded into `value`.
@@ -381,12 +388,7 @@ bool document_reader::read_start_tag() {
         attribute a;
         if (!space || !read_qname(a.qname))
             return false;
-        skip_space();
-        if (at_end() || s_[pos_] != '=')
-            return false;
-        ++pos_;
-        skip_space();
-        if (!read_quoted(true, &a.value))
+        if (!read_value(a.value))
             return false;
         for (const attribute& other : attributes_)
             if (other.qname == a.qname)

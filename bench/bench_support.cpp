@@ -31,6 +31,11 @@ void print_figure(const char* name, double value, const char* unit, const char* 
     std::fflush(stdout);
 }
 
+void print_figure(const char* name, double value, const char* unit) {
+    std::printf("{\"case\": \"%s\", \"value\": %.6g, \"unit\": \"%s\"}\n", name, value, unit);
+    std::fflush(stdout);
+}
+
 asio::awaitable<std::pair<tcp::socket, tcp::socket>> socket_pair(asio::io_context& ctx) {
     tcp::acceptor acceptor(ctx, {asio::ip::make_address("127.0.0.1"), 0});
     tcp::socket client(ctx);

@@ -26,6 +26,8 @@ namespace msrp::bench {
 inline constexpr int runs = 3;
 
 void print_figure(const char* name, double value, const char* unit, const char* ref_name, double ref_value);
+/// A figure without a reference (an absolute cost, such as memory).
+void print_figure(const char* name, double value, const char* unit);
 
 /// Runs `make()` to the end on a fresh io_context; returns seconds taken.
 template <class Make>

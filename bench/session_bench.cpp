@@ -10,7 +10,8 @@
 //
 // Sizes: 1 GiB of 64 KiB messages, 128 MiB of 2 KiB messages, 300,000
 // 100-byte messages, 20,000 round trips, one 1 GiB message for the memory
-// figure. On the 2-core machine this was written on the whole run takes
+// figure, 200 session pairs (idle, then after 100 chat lines each) for the
+// memory per session. On the 2-core machine this was written on the whole run takes
 // well under the 4 minutes aimed at (see the run's timings); scale the
 // counts in main() down if it does not.
 //
@@ -37,9 +38,12 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <memory>
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <utility>
+#include <vector>
 
 using namespace msrp::bench;
 
@@ -281,9 +285,11 @@ double large_message_rss(std::uint64_t size) {
     return growth;
 }
 
-/// `large_message_rss` in a child process, whose peak (VmHWM) starts at
-/// what the parent had when it forked. Negative on failure.
-double large_message_rss_in_child(std::uint64_t size) {
+/// `measure()` in a child process, whose peak (VmHWM) starts at what the
+/// parent had when it forked and whose heap holds nothing of the figures
+/// before. Negative on failure.
+template <class Measure>
+double in_child(const char* name, Measure measure) {
     std::fflush(stdout);
     std::fflush(stderr);
     int fds[2];
@@ -294,23 +300,82 @@ double large_message_rss_in_child(std::uint64_t size) {
         throw std::runtime_error("fork");
     if (pid == 0) {
         close(fds[0]);
-        double growth = -1;
+        double value = -1;
         try {
-            growth = large_message_rss(size);
+            value = measure();
         } catch (const std::exception& e) {
-            std::fprintf(stderr, "session/1GiB-rss: %s\n", e.what());
+            std::fprintf(stderr, "%s: %s\n", name, e.what());
         }
-        const bool ok = write(fds[1], &growth, sizeof growth) == sizeof growth;
+        const bool ok = write(fds[1], &value, sizeof value) == sizeof value;
         _exit(ok ? 0 : 1);
     }
     close(fds[1]);
-    double growth = -1;
-    if (read(fds[0], &growth, sizeof growth) != sizeof growth)
-        growth = -1;
+    double value = -1;
+    if (read(fds[0], &value, sizeof value) != sizeof value)
+        value = -1;
     close(fds[0]);
     int status = 0;
     waitpid(pid, &status, 0);
-    return growth;
+    return value;
+}
+
+// ---- memory per session ------------------------------------------------------
+
+/// KiB of RSS per session for `pairs` session pairs connected over
+/// loopback, after each pair's sender sent `messages` chat lines one at a
+/// time (the next when every pair had the last one's success REPORT): what
+/// many quiet chats in one process cost it.
+double per_session_rss(std::size_t pairs, std::size_t messages) {
+    double per_session = -1;
+    timed([&](asio::io_context& ctx) -> asio::awaitable<void> {
+        const auto options = bench_options();
+        std::vector<std::unique_ptr<msrp::MSRPSession>> senders, receivers;
+        {
+            // One pair first: what every session shares (the executor's
+            // and the allocator's own state) is not counted.
+            auto [a, b] = co_await transport_pair(ctx, false);
+            senders.push_back(std::make_unique<msrp::MSRPSession>(std::move(a), options));
+            receivers.push_back(std::make_unique<msrp::MSRPSession>(std::move(b), options));
+        }
+        const long before = status_kib("VmRSS");
+        for (std::size_t i = 0; i < pairs; ++i) {
+            auto [a, b] = co_await transport_pair(ctx, false);
+            senders.push_back(std::make_unique<msrp::MSRPSession>(std::move(a), options));
+            receivers.push_back(std::make_unique<msrp::MSRPSession>(std::move(b), options));
+        }
+        struct round_tally {
+            std::size_t finals = 0, failed = 0, expected = 0;
+            finish_line done;
+        } t{0, 0, 0, finish_line(ctx.get_executor())};
+        round_tally* const tp = &t;
+        for (std::size_t m = 0; m < messages; ++m) {
+            t.finals = 0;
+            t.expected = senders.size() - 1;
+            t.done = finish_line(ctx.get_executor());
+            for (std::size_t i = 1; i < senders.size(); ++i) {
+                msrp::OutgoingMessage line;
+                line.data = "Are you there? This is a short chat line.";
+                line.success_report = "yes";
+                senders[i]->send_message(std::move(line), [tp](const msrp::message_report& r) {
+                    if (!r.final)
+                        return;
+                    if (r.code != 200 || r.error)
+                        ++tp->failed;
+                    if (++tp->finals == tp->expected)
+                        tp->done.reach();
+                });
+            }
+            co_await t.done.wait();
+        }
+        if (t.failed)
+            throw std::runtime_error("per_session_rss: messages failed");
+        per_session = double(status_kib("VmRSS") - before) / double(2 * pairs);
+        for (auto& s : senders)
+            s->close();
+        for (auto& s : receivers)
+            s->close();
+    });
+    return per_session;
 }
 
 } // namespace
@@ -326,7 +391,7 @@ int main(int argc, char** argv) {
         const std::uint64_t size = std::uint64_t(1) << 30;
         double best = -1;
         for (int i = 0; i < runs; ++i) {
-            const double growth = large_message_rss_in_child(size);
+            const double growth = in_child("session/1GiB-rss", [&] { return large_message_rss(size); });
             if (growth < 0) {
                 std::fprintf(stderr, "session/1GiB-rss: run failed\n");
                 return 1;
@@ -335,6 +400,19 @@ int main(int argc, char** argv) {
         }
         const double ref = double(4 * chunk_size + MiB) / double(MiB);
         print_figure("session/1GiB-rss", best, "MiB", "4x-chunk+1MiB", ref);
+    }
+
+    for (const auto& [name, messages] : {std::pair{"session/idle-rss", std::size_t(0)}, std::pair{"session/chat-rss", std::size_t(100)}}) {
+        if (!wanted(name))
+            continue;
+        double best = -1;
+        for (int i = 0; i < runs; ++i) {
+            const double kib = in_child(name, [&, m = messages] { return per_session_rss(200, m); });
+            if (kib < 0)
+                return 1;
+            best = best < 0 ? kib : std::min(best, kib);
+        }
+        print_figure(name, best, "KiB/session");
     }
 
     if (wanted("session/64KiB"))

@@ -31,7 +31,9 @@ connection::connection(std::unique_ptr<byte_stream> stream, transport_options op
     // The buffer holds a whole head while the parser checks it in place.
     buffer_size_ = std::max(options_.read_buffer_bytes,
                             parser_.options().limits.max_header_block_bytes + end_line_overhead);
-    buffer_ = std::make_unique<char[]>(buffer_size_);
+    // Not zeroed: its pages stay untouched until bytes arrive there, so an
+    // idle or quiet connection costs little memory.
+    buffer_ = std::make_unique_for_overwrite<char[]>(buffer_size_);
     // The writers' waiters are woken by cancel(); moving the expiry would cancel them too.
     write_done_.expires_at(asio::steady_timer::time_point::max());
 }

@@ -857,6 +857,7 @@ asio::awaitable<void> session_state::write_loop() {
             break;
         if (batch.empty()) {
             progress.notify(); // everything queued is out
+            release_idle_buffers();
             co_await writer_wake.wait();
             continue;
         }
@@ -888,6 +889,20 @@ asio::awaitable<void> session_state::write_loop() {
             handler(local_response(id, 408, "the session ended before the chunk was sent"));
     batch.clear();
     --coroutines;
+}
+
+void session_state::release_idle_buffers() {
+    // A burst grows the write buffers to a batch's size; kept, every
+    // session that ever had one would hold its peak for good. Freed when
+    // the writer runs out of work, the memory goes back to the allocator
+    // for whichever session bursts next. Buffers of everyday size stay.
+    auto release = [](std::string& b) {
+        if (b.empty() && b.capacity() > idle_buffer_bytes)
+            std::string().swap(b);
+    };
+    release(batch.flat);
+    release(batch.replies);
+    release(reply_bytes);
 }
 
 // ---- timers ----------------------------------------------------------------

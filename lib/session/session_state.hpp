@@ -174,6 +174,9 @@ struct session_state : std::enable_shared_from_this<session_state> {
     asio::awaitable<void> fill_batch();
     asio::awaitable<bool> add_message_chunk(std::shared_ptr<outgoing_message> m);
     void track(std::string_view transaction_id, pending_transaction t);
+    void release_idle_buffers();
+    /// Write buffers larger than this are freed when the writer idles.
+    static constexpr std::size_t idle_buffer_bytes = 64 * 1024;
     void deadline_added(clock::time_point deadline);
 
     // Outcomes.

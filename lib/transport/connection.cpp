@@ -9,7 +9,11 @@
 #include <asio/use_awaitable.hpp>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
+
+#include <sys/mman.h>
+#include <unistd.h>
 
 namespace msrp::detail {
 namespace {
@@ -275,10 +279,35 @@ asio::awaitable<std::size_t> connection::fill(const std::function<void()>& befor
         ec = errc::header_block_too_large;
         co_return 0;
     }
+    if (buffer_end_ == 0)
+        release_buffer_pages();
     const auto n = co_await stream_->read_some(asio::buffer(buffer_.get() + buffer_end_, buffer_size_ - buffer_end_),
                                                before_wait, ec);
     buffer_end_ += n;
+    buffer_touched_ = std::max(buffer_touched_, buffer_end_);
     co_return n;
+}
+
+void connection::release_buffer_pages() noexcept {
+    // A burst fills the buffer far beyond what quiet traffic uses, and the
+    // pages it touched would stay with the connection for good. Once the
+    // buffer is empty they go back to the kernel, all but the first
+    // `kept_buffer_bytes`, at most once a second: a bulk transfer, which
+    // empties the buffer all the time, would otherwise fault its pages in
+    // again on every read.
+    if (buffer_touched_ <= kept_buffer_bytes)
+        return;
+    const auto now = std::chrono::steady_clock::now();
+    if (now - buffer_released_at_ < std::chrono::seconds(1))
+        return;
+    buffer_released_at_ = now;
+    const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+    const auto begin = reinterpret_cast<std::uintptr_t>(buffer_.get());
+    const auto from = (begin + kept_buffer_bytes + page - 1) / page * page;
+    const auto to = (begin + buffer_touched_) / page * page;
+    if (to > from)
+        ::madvise(reinterpret_cast<void*>(from), to - from, MADV_DONTNEED);
+    buffer_touched_ = kept_buffer_bytes;
 }
 
 asio::awaitable<bool> connection::read_one(MSRPTransport& reader, IncomingChunk& out,

@@ -13,6 +13,7 @@
 
 #include <asio/steady_timer.hpp>
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -67,6 +68,7 @@ private:
                                    std::error_code& ec);
     MSRPTransport* route(const chunk_head& head, MSRPTransport& reader);
     asio::awaitable<std::size_t> fill(const std::function<void()>& before_wait, std::error_code& ec);
+    void release_buffer_pages() noexcept;
     MSRPTransport* fallback(MSRPTransport& reader) const noexcept;
     bool hand_over(MSRPTransport* to, MSRPTransport& reader, IncomingChunk& out);
     asio::awaitable<void> acquire_writer(std::error_code& ec);
@@ -80,6 +82,11 @@ private:
     std::unique_ptr<char[]> buffer_;
     std::size_t buffer_size_ = 0;
     std::size_t buffer_begin_ = 0, buffer_end_ = 0;
+    /// Bytes of the buffer written since its pages were last released.
+    std::size_t buffer_touched_ = 0;
+    std::chrono::steady_clock::time_point buffer_released_at_{};
+    /// What an emptied buffer keeps of its pages (see release_buffer_pages).
+    static constexpr std::size_t kept_buffer_bytes = 64 * 1024;
     std::error_code error_; ///< sticky once the connection failed
 
     std::vector<MSRPTransport*> sessions_;

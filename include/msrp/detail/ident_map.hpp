@@ -101,6 +101,8 @@ private:
     };
 
     static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+    /// Slots an emptied table keeps.
+    static constexpr std::size_t kept_slots = 256;
 
     void erase_index(std::size_t i) noexcept {
         // Backward-shift deletion keeps every probe sequence unbroken
@@ -116,6 +118,10 @@ private:
         }
         slots_[i] = slot{};
         --count_;
+        // Emptied after a burst: the table goes rather than staying at its
+        // peak size (small ones are kept, they would only grow again).
+        if (count_ == 0 && slots_.size() > kept_slots)
+            std::vector<slot>().swap(slots_);
     }
 
     std::size_t find_index(std::string_view key) const noexcept {

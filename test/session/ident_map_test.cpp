@@ -87,3 +87,24 @@ TEST_CASE("ident_map refuses keys longer than an ident", "[session][ident_map]")
     CHECK(map.empty());
     CHECK(map.find(longest) == nullptr);
 }
+
+TEST_CASE("ident_map emptied after a burst lets its table go and works on", "[session][ident_map]") {
+    msrp::detail::ident_map<int> map;
+    for (int round = 0; round < 3; ++round) {
+        for (int i = 0; i < 2000; ++i)
+            REQUIRE(map.try_emplace(key_of(i), i).second);
+        CHECK(map.size() == 2000);
+        for (int i = 0; i < 2000; i += 2) {
+            int out = -1;
+            REQUIRE(map.take(key_of(i), out));
+            REQUIRE(out == i);
+        }
+        for (int i = 1; i < 2000; i += 2)
+            REQUIRE(map.erase(key_of(i)));
+        CHECK(map.empty());
+        CHECK_FALSE(map.find(key_of(1)));
+        CHECK_FALSE(map.erase(key_of(1)));
+    }
+    REQUIRE(map.try_emplace("after", 7).second);
+    CHECK(*map.find("after") == 7);
+}

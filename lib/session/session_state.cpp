@@ -599,7 +599,10 @@ void session_state::handle_request(IncomingChunk& chunk, std::vector<IncomingMes
         }
     } else if (is_report) {
         handle_report(chunk);
-        if (paths_belong(chunk)) {
+        // Handed on when someone takes it; else the chunk keeps its
+        // buffers for the next one read.
+        const bool taken = channel || (on_incoming && !detached);
+        if (taken && paths_belong(chunk)) {
             IncomingMessage m;
             static_cast<Chunk&>(m) = std::move(chunk);
             ready.push_back(std::move(m));

@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -22,15 +23,23 @@ class pending_requests {
 public:
     using clock = std::chrono::steady_clock;
 
-    /// Adds a request sent now. A transaction id still pending is replaced:
-    /// the earlier request with it can no longer be told apart.
-    void add(std::string_view transaction_id, clock::time_point deadline, Request request) {
-        if (const auto* seq = index_.find(transaction_id))
-            at(*seq).open = false;
+    /// Adds a request sent now. A request still pending under the same
+    /// transaction id can no longer be told apart from it: it is taken out
+    /// and returned, for the caller to give its verdict.
+    std::optional<Request> add(std::string_view transaction_id, clock::time_point deadline, Request request) {
+        std::optional<Request> replaced;
+        if (const auto* seq = index_.find(transaction_id)) {
+            entry& earlier = at(*seq);
+            replaced = std::move(earlier.request);
+            earlier.open = false;
+        }
         index_.insert_or_assign(transaction_id, front_seq_ + order_.size());
         order_.push_back(entry{deadline, std::string(transaction_id), true, std::move(request)});
         compact_if_sparse();
+        return replaced;
     }
+
+    bool contains(std::string_view transaction_id) const noexcept { return index_.contains(transaction_id); }
 
     /// Moves the request answered by `transaction_id` into `out`; false when
     /// none waits under it (late, unknown, or already given its verdict).

@@ -108,6 +108,9 @@ std::error_code session_state::queue_chunk(Chunk chunk, response_handler on_resp
     // octets of an RFC 4975 ident (the serializer lets longer ones through).
     if (chunk.is_request() && chunk.transaction_id.size() > ident_map<int>::max_key_bytes)
         return errc::bad_transaction_id;
+    // Nor could two answers for one transaction id be told apart.
+    if (chunk.is_request() && transactions.contains(chunk.transaction_id))
+        return errc::invalid_argument;
     // Checked now, so that the caller hears of a chunk that cannot be
     // written rather than its handler later.
     serialized_chunk scratch;
@@ -327,8 +330,15 @@ void session_state::flush_replies() {
 
 void session_state::track(std::string_view transaction_id, pending_transaction t) {
     const auto deadline = clock::now() + options.response_timeout;
-    transactions.add(transaction_id, deadline, std::move(t));
+    auto replaced = transactions.add(transaction_id, deadline, std::move(t));
     deadline_added(deadline);
+    if (replaced) {
+        // Two requests went out under one transaction id (queued together,
+        // see queue_chunk): the answer will be taken for the later one.
+        const auto response = local_response(std::string(transaction_id), replaced->timeout_code,
+                                             "another request was sent with the same transaction id");
+        complete_transaction(*replaced, response, true);
+    }
 }
 
 void session_state::deadline_added(clock::time_point deadline) {

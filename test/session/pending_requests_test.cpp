@@ -74,9 +74,12 @@ TEST_CASE("pending requests: deadlines in sending order, answered ones skipped",
 
 TEST_CASE("pending requests: a transaction id sent again replaces the earlier request", "[session][pending]") {
     requests r;
-    r.add("same", at(1), 1);
-    r.add("other", at(2), 2);
-    r.add("same", at(3), 3);
+    CHECK_FALSE(r.add("same", at(1), 1));
+    CHECK_FALSE(r.add("other", at(2), 2));
+    CHECK(r.contains("same"));
+    const auto replaced = r.add("same", at(3), 3);
+    REQUIRE(replaced); // handed back for its verdict
+    CHECK(*replaced == 1);
     CHECK(r.size() == 2);
     int got = -1;
     REQUIRE(r.take("same", got));

@@ -453,6 +453,50 @@ TEST_CASE("send_chunk refuses a request whose transaction id is longer than an i
     });
 }
 
+TEST_CASE("two requests under one transaction id: refused while one is pending, else the earlier gets its verdict",
+          "[session]") {
+    asio::io_context ctx{1};
+    msrp::test::run(ctx, [&]() -> asio::awaitable<void> {
+        auto pair = co_await msrp::test::make_transport_pair();
+        auto& silent = *pair.accepted; // answers nothing: the first stays pending
+        msrp::MSRPSession sender(std::move(pair.connected), quick_options());
+        std::vector<msrp::Chunk> responses;
+        auto first = sender.make_chunk();
+        first.transaction_id = "sametid1";
+        std::error_code ec;
+        sender.send_chunk(std::move(first), [&](const msrp::Chunk& r) { responses.push_back(r); }, ec);
+        REQUIRE_FALSE(ec);
+        REQUIRE_EVENTUALLY(sender.pending_transactions() == 1);
+        auto again = sender.make_chunk();
+        again.transaction_id = "sametid1";
+        sender.send_chunk(std::move(again), {}, ec);
+        CHECK(ec == errc::invalid_argument);
+        CHECK(sender.pending_transactions() == 1);
+        CHECK(responses.empty());
+        (void)silent;
+    });
+    asio::io_context ctx2{1};
+    msrp::test::run(ctx2, [&]() -> asio::awaitable<void> {
+        // Both queued before either is sent: the check cannot see them.
+        auto pair = co_await msrp::test::make_transport_pair();
+        msrp::MSRPSession receiver(std::move(pair.accepted), quick_options());
+        msrp::MSRPSession sender(std::move(pair.connected), quick_options());
+        std::vector<int> first_codes, second_codes;
+        for (auto* codes : {&first_codes, &second_codes}) {
+            auto chunk = sender.make_chunk();
+            chunk.transaction_id = "sametid2";
+            std::error_code ec;
+            sender.send_chunk(std::move(chunk), [codes](const msrp::Chunk& r) { codes->push_back(r.code); }, ec);
+            REQUIRE_FALSE(ec);
+        }
+        REQUIRE_EVENTUALLY(!first_codes.empty() && !second_codes.empty());
+        co_await msrp::test::sleep_for(std::chrono::milliseconds(50)); // the second 200 comes to nothing
+        CHECK(first_codes == std::vector<int>{408});
+        CHECK(second_codes == std::vector<int>{200});
+        CHECK(sender.pending_transactions() == 0);
+    });
+}
+
 TEST_CASE("stop_message: a failure REPORT now, 413 for the message's next chunk", "[session][report]") {
     asio::io_context ctx{1};
     msrp::test::run(ctx, [&]() -> asio::awaitable<void> {

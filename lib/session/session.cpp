@@ -115,9 +115,7 @@ asio::awaitable<std::string> MSRPSession::queue_message(OutgoingMessage message,
                                                         std::error_code& ec) {
     ec = {};
     const auto st = state_;
-    const std::size_t in_memory = message.shared_data ? message.shared_data->size() : message.data.size();
-    const std::size_t bytes = (message.source ? st->options.chunk_size : in_memory) +
-                              detail::session_state::queued_item_overhead;
+    const std::size_t bytes = st->queued_cost(message);
     const std::size_t high_water = std::min(st->options.queue_high_water_bytes, st->options.max_queued_bytes);
     if (st->queued_bytes > 0 && st->queued_bytes + bytes > high_water) {
         // Once past the mark, wait until a write's worth went out: a writer

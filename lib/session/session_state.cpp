@@ -93,6 +93,14 @@ void session_state::start() {
 
 // ---- sending ---------------------------------------------------------------
 
+std::size_t session_state::memory_body_size(const OutgoingMessage& message) noexcept {
+    return message.shared_data ? message.shared_data->size() : message.data.size();
+}
+
+std::size_t session_state::queued_cost(const OutgoingMessage& message) const noexcept {
+    return (message.source ? options.chunk_size : memory_body_size(message)) + queued_item_overhead;
+}
+
 bool session_state::has_room(std::size_t bytes) const noexcept {
     // An empty queue takes anything, so one message larger than the limit
     // can still be sent.
@@ -104,13 +112,15 @@ std::error_code session_state::queue_chunk(Chunk chunk, response_handler on_resp
         return errc::session_closed;
     if (chunk.transaction_id.empty())
         chunk.transaction_id = choose_transaction_id(chunk.data);
-    // A request's answer is found by its transaction id, kept up to the 32
-    // octets of an RFC 4975 ident (the serializer lets longer ones through).
-    if (chunk.is_request() && chunk.transaction_id.size() > ident_map<int>::max_key_bytes)
-        return errc::bad_transaction_id;
-    // Nor could two answers for one transaction id be told apart.
-    if (chunk.is_request() && transactions.contains(chunk.transaction_id))
-        return errc::invalid_argument;
+    if (chunk.is_request()) {
+        // A request's answer is found by its transaction id, kept up to the
+        // 32 octets of an RFC 4975 ident (the serializer lets longer ones
+        // through); nor could two answers for one id be told apart.
+        if (chunk.transaction_id.size() > ident_map<int>::max_key_bytes)
+            return errc::bad_transaction_id;
+        if (transactions.contains(chunk.transaction_id))
+            return errc::invalid_argument;
+    }
     // Checked now, so that the caller hears of a chunk that cannot be
     // written rather than its handler later.
     serialized_chunk scratch;
@@ -132,8 +142,7 @@ std::string session_state::queue_message(OutgoingMessage message, message_handle
         return {};
     }
     auto m = std::make_shared<outgoing_message>();
-    const std::size_t in_memory = message.shared_data ? message.shared_data->size() : message.data.size();
-    m->queued_bytes = (message.source ? options.chunk_size : in_memory) + queued_item_overhead;
+    m->queued_bytes = queued_cost(message);
     if (!has_room(m->queued_bytes)) {
         ec = errc::queue_full;
         return {};
@@ -149,7 +158,7 @@ std::string session_state::queue_message(OutgoingMessage message, message_handle
         ec = errc::invalid_argument; // two messages with one Message-ID cannot be told apart
         return {};
     }
-    m->total = message.source ? message.size.value_or(ByteRange::unknown) : in_memory;
+    m->total = message.source ? message.size.value_or(ByteRange::unknown) : memory_body_size(message);
     // The header fields are checked once here, as the peer's parser will:
     // every chunk of the message repeats them, written without the serializer.
     if (!writable_fields(message)) {

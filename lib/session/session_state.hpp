@@ -147,6 +147,9 @@ struct session_state : std::enable_shared_from_this<session_state> {
     std::error_code queue_chunk(Chunk chunk, response_handler on_response, bool internal = false);
     std::string queue_message(OutgoingMessage message, message_handler on_report, std::error_code& ec);
     bool has_room(std::size_t bytes) const noexcept;
+    /// What a message counts against `max_queued_bytes` when queued.
+    std::size_t queued_cost(const OutgoingMessage& message) const noexcept;
+    static std::size_t memory_body_size(const OutgoingMessage& message) noexcept;
 
     // The coroutines.
     asio::awaitable<void> read_loop();

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Fails when the sans-IO core (lib/protocol, include/msrp/protocol) includes
-# Asio or OpenSSL. Usage: check_no_asio.sh <source root>
+# Fails when the sans-IO cores (lib/protocol, include/msrp/protocol, the
+# session core lib/session/core and the headers it reads) include Asio or
+# OpenSSL. Usage: check_no_asio.sh <source root>
 set -euo pipefail
 root=${1:-$(dirname "$0")/..}
 pattern='^[[:space:]]*#[[:space:]]*include[[:space:]]*[<"](asio|openssl)'
 status=0
-for dir in lib/protocol include/msrp/protocol; do
-    if [[ ! -d $root/$dir ]]; then
+for dir in lib/protocol include/msrp/protocol lib/session/core \
+    include/msrp/session/session_options.hpp include/msrp/session/message_report.hpp; do
+    if [[ ! -e $root/$dir ]]; then
         echo "missing directory: $root/$dir" >&2
         status=1
         continue
@@ -18,8 +20,8 @@ for dir in lib/protocol include/msrp/protocol; do
     fi
 done
 if [[ $status -ne 0 ]]; then
-    echo "FAIL: the protocol core must not include Asio or OpenSSL (STYLE.md §2)" >&2
+    echo "FAIL: the sans-IO cores must not include Asio or OpenSSL (STYLE.md §2)" >&2
 else
-    echo "OK: lib/protocol and include/msrp/protocol include neither Asio nor OpenSSL"
+    echo "OK: the protocol and session cores include neither Asio nor OpenSSL"
 fi
 exit $status

@@ -35,7 +35,7 @@ MSRPSession::MSRPSession(green_tag, std::unique_ptr<MSRPTransport> transport, se
     : state_(std::make_shared<detail::session_state>(std::move(transport), std::move(options))) {}
 
 MSRPSession::~MSRPSession() {
-    state_->detached = true;
+    state_->core.detach();
     state_->on_incoming = nullptr;
     if (state_->channel)
         state_->channel->close();
@@ -43,12 +43,13 @@ MSRPSession::~MSRPSession() {
 }
 
 MSRPTransport& MSRPSession::transport() noexcept { return *state_->transport; }
-const session_options& MSRPSession::options() const noexcept { return state_->options; }
+const session_options& MSRPSession::options() const noexcept { return state_->core.options(); }
 
 Chunk MSRPSession::make_chunk(const make_chunk_params& params) const { return state_->transport->make_chunk(params); }
 
 void MSRPSession::send_chunk(Chunk chunk, response_handler on_response, std::error_code& ec) {
-    ec = state_->queue_chunk(std::move(chunk), std::move(on_response));
+    ec = state_->core.queue_chunk(std::move(chunk), std::move(on_response));
+    state_->after_core();
 }
 
 void MSRPSession::send_chunk(Chunk chunk, response_handler on_response) {
@@ -62,7 +63,8 @@ asio::awaitable<std::optional<Chunk>> MSRPSession::deliver_chunk(Chunk chunk, st
     ec = {};
     const auto st = state_;
     if (failure_report_of(chunk) == failure_report::no) {
-        ec = st->queue_chunk(std::move(chunk), {});
+        ec = st->core.queue_chunk(std::move(chunk), {});
+        st->after_core();
         co_return std::nullopt;
     }
     // Shared with the handler, which may run after this coroutine gave up.
@@ -72,10 +74,11 @@ asio::awaitable<std::optional<Chunk>> MSRPSession::deliver_chunk(Chunk chunk, st
         std::optional<Chunk> response;
     };
     const auto w = std::make_shared<waiter>(st->transport->get_executor());
-    ec = st->queue_chunk(std::move(chunk), [w](const Chunk& response) {
+    ec = st->core.queue_chunk(std::move(chunk), [w](const Chunk& response) {
         w->response = response;
         w->wake.notify();
     }, true);
+    st->after_core();
     if (ec)
         co_return std::nullopt;
     while (!w->response) {
@@ -100,7 +103,9 @@ asio::awaitable<std::optional<Chunk>> MSRPSession::deliver_chunk(Chunk chunk) {
 }
 
 std::string MSRPSession::send_message(OutgoingMessage message, message_handler on_report, std::error_code& ec) {
-    return state_->queue_message(std::move(message), std::move(on_report), ec);
+    auto id = state_->core.queue_message(detail::make_outgoing_message(std::move(message), std::move(on_report)), ec);
+    state_->after_core();
+    return id;
 }
 
 std::string MSRPSession::send_message(OutgoingMessage message, message_handler on_report) {
@@ -115,20 +120,19 @@ asio::awaitable<std::string> MSRPSession::queue_message(OutgoingMessage message,
                                                         std::error_code& ec) {
     ec = {};
     const auto st = state_;
-    const std::size_t bytes = st->queued_cost(message);
-    const std::size_t high_water = std::min(st->options.queue_high_water_bytes, st->options.max_queued_bytes);
-    if (st->queued_bytes > 0 && st->queued_bytes + bytes > high_water) {
-        // Once past the mark, wait until a write's worth went out: a writer
-        // woken for every freed slot would write one small chunk at a time.
-        const std::size_t low_water = high_water - std::min(high_water / 2, st->options.max_write_batch_bytes);
-        while (!st->closing && st->queued_bytes > 0 && st->queued_bytes + bytes > low_water) {
+    auto m = detail::make_outgoing_message(std::move(message), std::move(on_report));
+    const std::size_t cost = st->core.message_cost(*m);
+    if (st->core.must_wait_to_queue(cost)) {
+        while (!st->core.may_queue_after_wait(cost)) {
             if (!co_await st->progress.wait()) {
                 ec = asio::error::operation_aborted;
                 co_return std::string{};
             }
         }
     }
-    co_return st->queue_message(std::move(message), std::move(on_report), ec);
+    auto id = st->core.queue_message(std::move(m), ec);
+    st->after_core();
+    co_return id;
 }
 
 asio::awaitable<std::string> MSRPSession::queue_message(OutgoingMessage message, message_handler on_report) {
@@ -139,50 +143,56 @@ asio::awaitable<std::string> MSRPSession::queue_message(OutgoingMessage message,
     co_return id;
 }
 
-bool MSRPSession::abort_message(std::string_view message_id) { return state_->stop_sending(message_id); }
+bool MSRPSession::abort_message(std::string_view message_id) {
+    const bool found = state_->core.abort_message(message_id);
+    state_->after_core();
+    return found;
+}
 
-bool MSRPSession::stop_message(std::string_view message_id) { return state_->stop_receiving(message_id); }
+bool MSRPSession::stop_message(std::string_view message_id) {
+    const bool found = state_->core.stop_receiving(message_id);
+    state_->after_core();
+    return found;
+}
 
 asio::awaitable<void> MSRPSession::shutdown() {
     const auto st = state_;
-    if (st->ended)
-        co_return;
-    st->closing = true;
-    st->writer_wake.notify();
-    // What is queued goes out first...
-    while (!st->ended && st->has_unsent())
-        if (!co_await st->progress.wait())
+    st->core.begin_shutdown();
+    st->after_core();
+    for (;;) {
+        switch (st->core.next_shutdown_step()) {
+        case detail::session_core::shutdown_step::done:
             co_return;
-    // ...then the answers still owed come, or their time runs out.
-    while (!st->ended && st->awaits_answers())
-        if (!co_await st->progress.wait())
+        case detail::session_core::shutdown_step::wait:
+            if (!co_await st->progress.wait())
+                co_return;
+            continue;
+        case detail::session_core::shutdown_step::close_transport:
+            co_await st->transport->shutdown();
+            st->end(make_error_code(errc::session_closed));
             co_return;
-    if (st->ended)
-        co_return;
-    co_await st->transport->shutdown();
-    st->end(make_error_code(errc::session_closed));
+        }
+    }
 }
 
 void MSRPSession::close() noexcept { state_->end(make_error_code(errc::session_closed)); }
 
-bool MSRPSession::is_open() const noexcept { return !state_->ended; }
+bool MSRPSession::is_open() const noexcept { return !state_->core.ended(); }
 
-std::size_t MSRPSession::queued_bytes() const noexcept { return state_->queued_bytes; }
+std::size_t MSRPSession::queued_bytes() const noexcept { return state_->core.queued_bytes(); }
 
-std::size_t MSRPSession::pending_transactions() const noexcept {
-    return state_->transactions.size();
-}
+std::size_t MSRPSession::pending_transactions() const noexcept { return state_->core.pending_transactions(); }
 
-std::size_t MSRPSession::queued_replies() const noexcept { return state_->reply_count; }
+std::size_t MSRPSession::queued_replies() const noexcept { return state_->core.queued_replies(); }
 
-std::size_t MSRPSession::messages_in_progress() const noexcept { return state_->assembler.messages_in_progress(); }
+std::size_t MSRPSession::messages_in_progress() const noexcept { return state_->core.messages_in_progress(); }
 
 // ---- GreenMSRPSession -------------------------------------------------------
 
 GreenMSRPSession::GreenMSRPSession(std::unique_ptr<MSRPTransport> transport, session_options options)
     : MSRPSession(green_tag{}, std::move(transport), std::move(options)) {
     state_->channel = std::make_unique<detail::incoming_channel>(state_->transport->get_executor(),
-                                                                 state_->options.max_incoming_queue);
+                                                                 state_->core.options().max_incoming_queue);
     state_->start();
 }
 

@@ -147,6 +147,48 @@ asio::awaitable<void> connection::write(std::span<const std::string_view> buffer
         fail(ec);
 }
 
+asio::awaitable<void> connection::write_chunks(std::span<const std::string_view> pieces,
+                                              std::span<const std::size_t> chunk_ends, std::error_code& ec) {
+    ec = {};
+    co_await acquire_writer(ec);
+    if (ec)
+        co_return;
+    if (error_) {
+        ec = error_;
+        release_writer();
+        co_return;
+    }
+    // Pieces that lie next to each other in memory (heads and small bodies
+    // copied into one buffer) go to the socket as one, so that a batch of
+    // small chunks is a few large pieces of one gather write; the logger
+    // gets the same runs, but never one that spans two chunks.
+    auto& gather = gather_;
+    gather.clear();
+    std::size_t piece = 0;
+    for (const auto end : chunk_ends) {
+        bool first = true;
+        while (piece < end) {
+            std::string_view run = pieces[piece++];
+            while (piece < end && run.data() + run.size() == pieces[piece].data())
+                run = std::string_view(run.data(), run.size() + pieces[piece++].size());
+            if (run.empty())
+                continue;
+            if (options_.logger)
+                options_.logger->on_data(traffic_direction::out, stream_->info, run, first);
+            first = false;
+            auto* last = gather.empty() ? nullptr : &gather.back();
+            if (last && static_cast<const char*>(last->data()) + last->size() == run.data())
+                *last = asio::const_buffer(last->data(), last->size() + run.size());
+            else
+                gather.emplace_back(run.data(), run.size());
+        }
+    }
+    co_await stream_->write(gather, ec);
+    release_writer();
+    if (ec)
+        fail(ec);
+}
+
 asio::awaitable<void> connection::write_chunk(const Chunk& chunk, std::error_code& ec) {
     ec = {};
     co_await acquire_writer(ec);

@@ -54,6 +54,8 @@ public:
                                std::error_code& ec);
     asio::awaitable<void> write_chunk(const Chunk& chunk, std::error_code& ec);
     asio::awaitable<void> write(std::span<const std::string_view> buffers, std::error_code& ec);
+    asio::awaitable<void> write_chunks(std::span<const std::string_view> pieces,
+                                       std::span<const std::size_t> chunk_ends, std::error_code& ec);
 
     bool is_open() const noexcept { return stream_->is_open() && !error_; }
     void close() noexcept;
@@ -112,6 +114,7 @@ private:
 
     bool writing_ = false; ///< a write is on the socket
     std::unique_ptr<serialized_chunk> write_buffer_; ///< reused by write_chunk
+    std::vector<asio::const_buffer> gather_;         ///< reused by write_chunks
     // Never expires; cancelling it wakes the queued writers.
     asio::steady_timer write_done_;
 };

@@ -2,6 +2,8 @@
 
 #include "connection.hpp"
 
+#include <msrp/protocol/request_paths.hpp>
+
 #include <asio/error.hpp>
 
 namespace msrp {
@@ -83,16 +85,7 @@ void MSRPTransport::bind_to(URI local_uri, Path full_local_path, Path full_remot
 void MSRPTransport::unread(IncomingChunk chunk) { inbox_.push_front(std::move(chunk)); }
 
 std::error_code MSRPTransport::check_incoming_SEND_chunk(const Chunk& chunk) const {
-    // RFC 4975 §7.3: the request is for this session if the To-Path names
-    // this side's URI; RFC 4976 §6: relays add themselves in front of the
-    // From-Path, whose last URI is the peer.
-    const auto to = chunk.to_path();
-    const auto from = chunk.from_path();
-    if (!to || to->size() != 1 || !((*to)[0] == local_uri_))
-        return errc::session_mismatch;
-    if (!from || from->empty() || full_remote_path_.empty() || !(from->back() == full_remote_path_.back()))
-        return errc::session_mismatch;
-    return {};
+    return check_request_paths(chunk, local_uri_, full_remote_path_);
 }
 
 asio::awaitable<void> MSRPTransport::write(std::span<const std::string_view> buffers) {
@@ -108,6 +101,15 @@ asio::awaitable<void> MSRPTransport::write(std::span<const std::string_view> buf
         co_return;
     }
     co_await conn_->write(buffers, ec);
+}
+
+asio::awaitable<void> MSRPTransport::write_chunks(std::span<const std::string_view> pieces,
+                                                 std::span<const std::size_t> chunk_ends, std::error_code& ec) {
+    if (closed_) {
+        ec = closed_;
+        co_return;
+    }
+    co_await conn_->write_chunks(pieces, chunk_ends, ec);
 }
 
 asio::awaitable<void> MSRPTransport::write_chunk(const Chunk& chunk) {

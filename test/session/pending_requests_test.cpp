@@ -3,7 +3,7 @@
 // front, expired ones taken in order, and bounded while an unanswered one
 // holds the front.
 
-#include "session/pending_requests.hpp"
+#include "session/core/pending_requests.hpp"
 
 #include <catch2/catch.hpp>
 

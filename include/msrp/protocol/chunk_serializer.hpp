@@ -56,4 +56,28 @@ std::string choose_transaction_id(std::string_view body);
 /// Serializes a whole chunk into one string (for tests and small messages).
 std::string to_wire(const Chunk& chunk);
 
+/// The pieces of the wire format that `serialize` writes a chunk with, for
+/// writers that build a chunk without a `Chunk` (a session's responses,
+/// REPORTs and SEND heads, on its busiest paths). They check nothing: the
+/// caller passes what `serialize` would accept (an ident for a transaction
+/// id, an upper-case method, a token for a header name, utf8text for a
+/// value or comment), usually because it came from a parsed chunk or was
+/// checked once when queued.
+namespace wire {
+
+/// `MSRP <tid> <method>` CRLF (RFC 4975 §9, req-start).
+void append_request_line(std::string& out, std::string_view transaction_id, std::string_view method);
+/// `MSRP <tid> <code>[ <comment>]` CRLF (resp-start); `code` in 0-999.
+void append_response_line(std::string& out, std::string_view transaction_id, int code, std::string_view comment);
+/// `<name>: <value>` CRLF.
+void append_header(std::string& out, std::string_view name, std::string_view value);
+/// The empty line that ends the header block of a chunk with a body.
+void append_body_separator(std::string& out);
+/// Writes the end-line into `tail`: CRLF first when a body precedes it,
+/// then `-------<tid><flag>` CRLF. Returns its length; `tail` holds
+/// `serialized_chunk::tail`'s 96 octets, enough for a 64-octet id.
+std::size_t write_end_line(char* tail, bool after_body, std::string_view transaction_id, char flag) noexcept;
+
+} // namespace wire
+
 } // namespace msrp

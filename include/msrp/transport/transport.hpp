@@ -11,6 +11,7 @@
 
 #include <msrp/protocol/chunk.hpp>
 #include <msrp/protocol/chunk_parser.hpp>
+#include <msrp/protocol/incoming_chunk.hpp>
 #include <msrp/protocol/make_chunk.hpp>
 #include <msrp/transport/traffic_log.hpp>
 
@@ -51,18 +52,6 @@ struct transport_options {
     std::size_t max_inbox_chunks = 64;
     /// Null: no logging, and no cost on the data path.
     std::shared_ptr<Logger> logger;
-};
-
-/// A chunk as `read_chunk` returns it. For a segment of a chunk (see
-/// `read_chunk(size)`), `segment` counts from 1; 0 for a whole chunk.
-struct IncomingChunk : Chunk {
-    int segment = 0;
-    /// False for a segment that is not the chunk's last: the chunk's
-    /// transaction goes on (its flag alone cannot tell, as a chunk may end in `+`).
-    bool end_of_chunk = true;
-    /// The request was already answered while the connection was being
-    /// bound (its 200 is on the wire); do not answer it again.
-    bool answered = false;
 };
 
 /// One connection between two MSRP endpoints, already bound: the paths are
@@ -108,6 +97,14 @@ public:
     /// is not copied. Errors: the chunk's `errc` from `serialize`, socket errors.
     asio::awaitable<void> write_chunk(const Chunk& chunk);
     asio::awaitable<void> write_chunk(const Chunk& chunk, std::error_code& ec);
+    /// Writes several chunks in one gather write. `pieces` holds their
+    /// bytes in wire order; chunk `i` ends before `pieces[chunk_ends[i]]`,
+    /// so that no piece spans two chunks. The logger sees each chunk apart
+    /// (one call per run of pieces that lie next to each other in memory);
+    /// the socket gets neighbouring pieces merged. The views must stay valid
+    /// until the write completes. Errors: socket errors.
+    asio::awaitable<void> write_chunks(std::span<const std::string_view> pieces,
+                                       std::span<const std::size_t> chunk_ends, std::error_code& ec);
     /// Writes bytes as they are (the seed's `write`); gathers the pieces.
     asio::awaitable<void> write(std::span<const std::string_view> buffers);
     asio::awaitable<void> write(std::span<const std::string_view> buffers, std::error_code& ec);

@@ -1,0 +1,109 @@
+#include "request_answers.hpp"
+
+#include <msrp/protocol/accept_types.hpp>
+#include <msrp/protocol/random_ident.hpp>
+#include <msrp/protocol/report_rules.hpp>
+#include <msrp/protocol/request_paths.hpp>
+
+namespace msrp::detail {
+namespace {
+
+bool is_2xx(int code) noexcept { return code / 100 == 2; }
+
+// The previous hop, to which a response goes (RFC 4975 §7.2): the first
+// URI of the request's From-Path, as it was written.
+std::string_view first_uri(std::string_view path) noexcept {
+    const auto space = path.find(' ');
+    return space == std::string_view::npos ? path : path.substr(0, space);
+}
+
+} // namespace
+
+void request_answers::set_paths(URI local_uri, Path remote_path) {
+    local_uri_ = std::move(local_uri);
+    remote_path_ = std::move(remote_path);
+    accepted_to_path_.clear();
+    accepted_from_path_.clear();
+}
+
+bool request_answers::paths_belong(const Chunk& chunk) {
+    const std::string* to = chunk.find_header("To-Path");
+    const std::string* from = chunk.find_header("From-Path");
+    if (to && from && !accepted_to_path_.empty() && *to == accepted_to_path_ && *from == accepted_from_path_)
+        return true;
+    if (check_request_paths(chunk, local_uri_, remote_path_))
+        return false;
+    if (to && from) {
+        accepted_to_path_ = *to;
+        accepted_from_path_ = *from;
+    }
+    return true;
+}
+
+bool request_answers::stop(std::string_view message_id, bool may_reply) {
+    Chunk first;
+    if (!assembler_.stop(message_id, &first))
+        return false;
+    // Its chunks so far were answered 200: with Failure-Report yes the
+    // sender is owed word of the failure (RFC 4975 §7.1.2), besides the
+    // 413 its next chunk will get.
+    if (may_reply && failure_report_of(first) == failure_report::yes) {
+        const auto range = first.byte_range().value_or(ByteRange{1, ByteRange::unknown, ByteRange::unknown});
+        replies_.add(make_report(first, local_uri_, 413, {}, ByteRange{1, range.total, range.total}));
+    }
+    return true;
+}
+
+void request_answers::on_request(IncomingChunk& chunk, std::vector<IncomingMessage>& ready) {
+    const bool ends = chunk.end_of_chunk;
+    const bool is_send = chunk.method == "SEND";
+    if (chunk.segment <= 1) {
+        // The first piece of a request decides its answer.
+        current_.transaction_id = chunk.transaction_id;
+        const std::string* from = chunk.find_header("From-Path");
+        current_.reply_to.assign(from ? first_uri(*from) : std::string_view());
+        current_.code = 0;
+        current_.answered = chunk.answered;
+        current_.want_ok = response_wanted(chunk, 200);
+        current_.want_error = response_wanted(chunk, 400);
+        current_.keepalive = false;
+        if (is_send) {
+            if (!paths_belong(chunk)) {
+                current_.code = 481;
+            } else if (chunk.has_body) {
+                const std::string* type = chunk.find_header("Content-Type");
+                if (!type || !content_type_accepted(*type, options_.accept_types))
+                    current_.code = 415;
+            }
+            current_.keepalive = !chunk.has_body && chunk.data.empty() && chunk.segment == 0 &&
+                                 chunk.contflag == contflag::complete;
+        } else {
+            current_.code = 501; // RFC 4975 §7.3: a method this endpoint does not know
+        }
+    }
+    if (is_send && current_.code == 0 && !current_.keepalive) {
+        const auto before = ready.size();
+        if (const auto failed = assembler_.add(std::move(chunk), ready))
+            current_.code = status_code_for(failed);
+        // RFC 4975 §7.1.3: the success REPORT covers the whole message.
+        for (auto i = before; i < ready.size(); ++i) {
+            const auto& m = ready[i];
+            if (!m.complete() || !success_report_wanted(m))
+                continue;
+            const std::string* from = m.find_header("From-Path");
+            const std::string* id = m.find_header("Message-ID");
+            if (!from || !id)
+                continue; // the parser lets no SEND through without them
+            const auto r = m.byte_range().value_or(ByteRange{});
+            const std::uint64_t total = r.total != ByteRange::unknown ? r.total : r.end;
+            replies_.add_success_report(random_ident(), *from, *id, total);
+        }
+    }
+    if (ends && !current_.answered) {
+        const int code = current_.code != 0 ? current_.code : 200;
+        if (is_2xx(code) ? current_.want_ok : current_.want_error)
+            replies_.add_response(current_.transaction_id, code, current_.reply_to);
+    }
+}
+
+} // namespace msrp::detail

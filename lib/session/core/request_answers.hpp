@@ -1,0 +1,65 @@
+#pragma once
+// The receiver's rules: how a session answers the requests it reads (RFC
+// 4975 §7.2, §7.3): 481 for a request that is not for this session, 415
+// for a content type it does not take, 501 for a method it does not know,
+// 200 and nothing delivered for an empty SEND (a keep-alive), reassembly
+// of the rest, and a success REPORT for a whole message that asks for one.
+// Internal header of the session core (no Asio).
+
+#include "reply_queue.hpp"
+
+#include <msrp/protocol/incoming_chunk.hpp>
+#include <msrp/protocol/message_assembler.hpp>
+#include <msrp/protocol/path.hpp>
+#include <msrp/protocol/uri.hpp>
+#include <msrp/session/session_options.hpp>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace msrp::detail {
+
+class request_answers {
+public:
+    request_answers(const session_options& options, reply_queue& replies, message_assembler& assembler)
+        : options_(options), replies_(replies), assembler_(assembler) {}
+
+    /// This side's URI and the peer's path, which requests must name.
+    void set_paths(URI local_uri, Path remote_path);
+    const URI& local_uri() const noexcept { return local_uri_; }
+
+    /// One request read (a whole chunk or a segment of one): queues its
+    /// answer and adds the messages it completes or carries to `ready`.
+    void on_request(IncomingChunk& chunk, std::vector<IncomingMessage>& ready);
+    /// Whether `request` is for this session (its To-Path and From-Path).
+    bool paths_belong(const Chunk& request);
+    /// The application gives up a message being received; with
+    /// Failure-Report yes the sender gets a failure REPORT (413). False when
+    /// no such message is being received.
+    bool stop(std::string_view message_id, bool may_reply);
+
+private:
+    // The request being read (its segments share one transaction).
+    struct request_in_progress {
+        std::string transaction_id;
+        std::string reply_to;   ///< the previous hop, as written
+        int code = 0;           ///< 0: not decided yet (200 unless reassembly fails)
+        bool want_ok = false;   ///< a 2xx answer is to be sent
+        bool want_error = false; ///< an error answer is to be sent
+        bool answered = false;  ///< answered while binding
+        bool keepalive = false; ///< an empty SEND: answered, not delivered
+    };
+
+    const session_options& options_;
+    reply_queue& replies_;
+    message_assembler& assembler_;
+    URI local_uri_;
+    Path remote_path_;
+    request_in_progress current_;
+    /// The paths last found to belong here: a session's chunks repeat them
+    /// byte for byte, so the URIs are parsed and compared once, not per chunk.
+    std::string accepted_to_path_, accepted_from_path_;
+};
+
+} // namespace msrp::detail

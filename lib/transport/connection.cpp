@@ -122,42 +122,47 @@ void connection::release_writer() noexcept {
     write_done_.cancel();
 }
 
-asio::awaitable<void> connection::write(std::span<const std::string_view> buffers, std::error_code& ec) {
+asio::awaitable<bool> connection::begin_write(std::error_code& ec) {
     ec = {};
     co_await acquire_writer(ec);
     if (ec)
-        co_return;
+        co_return false;
     if (error_) {
         ec = error_;
         release_writer();
-        co_return;
+        co_return false;
     }
-    std::vector<asio::const_buffer> pieces;
-    pieces.reserve(buffers.size());
-    for (auto b : buffers) {
-        if (b.empty())
-            continue;
-        pieces.emplace_back(b.data(), b.size());
-        if (options_.logger)
-            options_.logger->on_data(traffic_direction::out, stream_->info, b, b.starts_with("MSRP "));
-    }
+    co_return true;
+}
+
+asio::awaitable<void> connection::finish_write(std::span<const asio::const_buffer> pieces, std::error_code& ec) {
     co_await stream_->write(pieces, ec);
     release_writer();
     if (ec)
         fail(ec);
 }
 
+asio::awaitable<void> connection::write(std::span<const std::string_view> buffers, std::error_code& ec) {
+    if (!co_await begin_write(ec))
+        co_return;
+    // Raw bytes: the logger is told a piece starts a chunk when it looks
+    // like a start line (callers that know better use write_chunks).
+    auto& gather = gather_;
+    gather.clear();
+    for (auto b : buffers) {
+        if (b.empty())
+            continue;
+        gather.emplace_back(b.data(), b.size());
+        if (options_.logger)
+            options_.logger->on_data(traffic_direction::out, stream_->info, b, b.starts_with("MSRP "));
+    }
+    co_await finish_write(gather, ec);
+}
+
 asio::awaitable<void> connection::write_chunks(std::span<const std::string_view> pieces,
                                               std::span<const std::size_t> chunk_ends, std::error_code& ec) {
-    ec = {};
-    co_await acquire_writer(ec);
-    if (ec)
+    if (!co_await begin_write(ec))
         co_return;
-    if (error_) {
-        ec = error_;
-        release_writer();
-        co_return;
-    }
     // Pieces that lie next to each other in memory (heads and small bodies
     // copied into one buffer) go to the socket as one, so that a batch of
     // small chunks is a few large pieces of one gather write; the logger
@@ -183,10 +188,7 @@ asio::awaitable<void> connection::write_chunks(std::span<const std::string_view>
                 gather.emplace_back(run.data(), run.size());
         }
     }
-    co_await stream_->write(gather, ec);
-    release_writer();
-    if (ec)
-        fail(ec);
+    co_await finish_write(gather, ec);
 }
 
 asio::awaitable<void> connection::write_chunk(const Chunk& chunk, std::error_code& ec) {

@@ -74,6 +74,10 @@ private:
     MSRPTransport* fallback(MSRPTransport& reader) const noexcept;
     bool hand_over(MSRPTransport* to, MSRPTransport& reader, IncomingChunk& out);
     asio::awaitable<void> acquire_writer(std::error_code& ec);
+    /// Takes the writers' turn on an open connection; false (and `ec`) when
+    /// it cannot write. `finish_write` writes and gives the turn back.
+    asio::awaitable<bool> begin_write(std::error_code& ec);
+    asio::awaitable<void> finish_write(std::span<const asio::const_buffer> pieces, std::error_code& ec);
     void release_writer() noexcept;
     void fail(std::error_code ec) noexcept;
     bool inbox_full() const noexcept;

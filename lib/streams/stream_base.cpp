@@ -12,6 +12,13 @@
 
 namespace msrp {
 
+void expect_first_hop_certificate(tls::settings& tls, const SDPMedia& remote_media,
+                                  const std::optional<relay_settings>& relay) {
+    if (!remote_media.uses_tls() || relay)
+        return;
+    tls.expected_peer_fingerprint = remote_media.fingerprint;
+}
+
 /// Hands a loop's exception to its stream; keeps the stream alive until
 /// the loop has ended (the loop does too).
 struct MSRPStreamBase::loop_end_handler {
@@ -178,8 +185,7 @@ asio::awaitable<void> MSRPStreamBase::start(const SDPMedia& remote_media, std::e
     }
     remote_media_accepted(remote_media);
 
-    if (remote_media.uses_tls())
-        connector_->options().tls.expected_peer_fingerprint = remote_media.fingerprint;
+    expect_first_hop_certificate(connector_->options().tls, remote_media, settings_.relay);
     auto transport = co_await connector_->complete(remote_media.path, ec);
     if (phase_ != phase::starting || abandoned_) {
         // end() came while connecting, or the stream's owner went away.

@@ -1,6 +1,6 @@
-// MSRPStreamBase: the failure path of the loops a stream spawns, and the
-// lifecycle hooks as a stream kind other than the chat sees them (two test
-// streams over loopback).
+// MSRPStreamBase: the first hop's TLS expectation, the failure path of the
+// loops a stream spawns, and the lifecycle hooks as a stream kind other than
+// the chat sees them (two test streams over loopback).
 
 #include "../session/session_helpers.hpp"
 #include "../support/io_test.hpp"
@@ -100,6 +100,13 @@ msrp::stream_settings loopback() {
     return s;
 }
 
+msrp::SDPMedia tls_media(std::string fingerprint) {
+    msrp::SDPMedia m;
+    m.transport = "TCP/TLS/MSRP";
+    m.fingerprint = std::move(fingerprint);
+    return m;
+}
+
 asio::awaitable<void> throw_after_a_turn(std::exception_ptr what) {
     co_await msrp::test::sleep_for(1ms);
     std::rethrow_exception(what);
@@ -111,6 +118,47 @@ asio::awaitable<void> end_after_a_turn(std::shared_ptr<bool> ran) {
 }
 
 } // namespace
+
+TEST_CASE("stream base: the peer's fingerprint is expected of the first hop only without a relay", "[stream]") {
+    const std::string peer = "sha-256 AB:CD";
+    const auto relay = std::optional<msrp::relay_settings>(
+        msrp::relay_settings{msrp::URI::parse("msrps://relay.example.com:2855;tcp"), "u", "p"});
+
+    SECTION("direct: the peer is the first hop") {
+        msrp::tls::settings tls;
+        tls.expected_peer_fingerprint = "sha-256 00:00";
+        msrp::expect_first_hop_certificate(tls, tls_media(peer), std::nullopt);
+        CHECK(tls.expected_peer_fingerprint == peer);
+    }
+    SECTION("direct, the peer's media without a fingerprint: nothing to check") {
+        msrp::tls::settings tls;
+        tls.expected_peer_fingerprint = "sha-256 00:00";
+        msrp::expect_first_hop_certificate(tls, tls_media(""), std::nullopt);
+        CHECK(tls.expected_peer_fingerprint.empty());
+    }
+    SECTION("relayed: the relay's certificate is not held to the peer's fingerprint") {
+        msrp::tls::settings tls;
+        msrp::expect_first_hop_certificate(tls, tls_media(peer), relay);
+        CHECK(tls.expected_peer_fingerprint.empty());
+        // What the settings pin or verify of the relay stays.
+        msrp::tls::settings pinned;
+        pinned.expected_peer_fingerprint = "sha-256 11:11";
+        pinned.verify_peer_chain = true;
+        pinned.verify_host = "relay.example.com";
+        msrp::expect_first_hop_certificate(pinned, tls_media(peer), relay);
+        CHECK(pinned.expected_peer_fingerprint == "sha-256 11:11");
+        CHECK(pinned.verify_peer_chain);
+        CHECK(pinned.verify_host == "relay.example.com");
+    }
+    SECTION("plain TCP media leave the settings alone") {
+        msrp::tls::settings tls;
+        tls.expected_peer_fingerprint = "sha-256 00:00";
+        auto media = tls_media(peer);
+        media.transport = "TCP/MSRP";
+        msrp::expect_first_hop_certificate(tls, media, std::nullopt);
+        CHECK(tls.expected_peer_fingerprint == "sha-256 00:00");
+    }
+}
 
 TEST_CASE("stream base: a spawned loop that throws posts DidFail with its context", "[stream]") {
     asio::io_context ctx{1};

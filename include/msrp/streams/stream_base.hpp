@@ -73,6 +73,20 @@ struct stream_media {
     std::vector<SDPAttribute> attributes;
 };
 
+/// Sets what the TLS handshake of the first hop expects of the
+/// certificate, given the peer's media.
+///
+/// RFC 4572 §5 (RFC 8122): an `a=fingerprint` names the certificate of the
+/// endpoint that wrote the SDP. Without a relay the first hop is that
+/// endpoint, so its fingerprint is required. With a relay (RFC 4976) TLS
+/// runs hop by hop and the first hop is the relay, which presents its own
+/// certificate: requiring the peer's fingerprint of it would fail every
+/// relayed session, so `tls` keeps what the settings say about the relay
+/// (`verify_peer_chain`, `verify_host`, a pinned fingerprint). Media over
+/// plain TCP leave `tls` as it is.
+void expect_first_hop_certificate(tls::settings& tls, const SDPMedia& remote_media,
+                                  const std::optional<relay_settings>& relay);
+
 /// The shared lifecycle of an MSRP stream. Create the derived object with
 /// `std::make_shared` (its coroutines and loops keep it alive through
 /// `shared_from_this`); use it from its executor only; `initialize`,

@@ -3,14 +3,11 @@
 #include <msrp/protocol/accept_types.hpp>
 #include <msrp/protocol/error.hpp>
 #include <msrp/protocol/random_ident.hpp>
-#include <msrp/protocol/setup_role.hpp>
-#include <msrp/transport/tls.hpp>
+#include <msrp/streams/stream_base.hpp>
 
 #include "../protocol/ascii.hpp"
 
 #include <asio/experimental/as_tuple.hpp>
-#include <asio/co_spawn.hpp>
-#include <asio/detached.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
 
@@ -54,11 +51,35 @@ cpim_datetime now_datetime() {
     return dt;
 }
 
+/// The chat's lifecycle notifications, posted by its stream base.
+constexpr stream_notification_names chat_names{notification::chat_did_initialize, notification::chat_did_start,
+                                               notification::chat_will_end, notification::chat_did_end,
+                                               notification::chat_did_fail};
+
+/// The part of a chat's settings its stream base owns.
+stream_settings connection_settings(const chat_settings& s) {
+    return {s.local_uri, s.relay, s.connect, s.session, s.logger};
+}
+
+/// What the chat itself reads of its settings (the rest is the base's).
+struct chat_rules {
+    std::vector<std::string> accept_types;
+    std::vector<std::string> accept_wrapped_types;
+    std::size_t max_message_bytes;
+    std::size_t max_queued_messages;
+    bool private_messages;
+};
+
+chat_rules rules_of(chat_settings& s) {
+    return {std::move(s.accept_types), std::move(s.accept_wrapped_types), s.max_message_bytes,
+            s.max_queued_messages, s.private_messages};
+}
+
 } // namespace
 
-struct chat_state : std::enable_shared_from_this<chat_state> {
+struct chat_state final : MSRPStreamBase {
     /// A message asked for before the chat could send it.
-    struct outgoing {
+    struct chat_message {
         std::string message_id;
         std::string content;
         std::string content_type;
@@ -66,22 +87,60 @@ struct chat_state : std::enable_shared_from_this<chat_state> {
         cpim_datetime datetime;
     };
 
-    enum class phase { created, initializing, initialized, starting, started, ending, ended };
-
     chat_state(asio::any_io_executor ex, NotificationCenter& c, const void* who, ChatIdentity acc, std::string remote,
                bool out, chat_settings s)
-        : executor(ex), center(c), sender(who), account(std::move(acc)), remote_uri(std::move(remote)),
-          outgoing_side(out), settings(std::move(s)), composer(settings.composing),
-          peer_composing(settings.composing), composing_timer(ex) {}
+        : MSRPStreamBase(ex, c, who, out, connection_settings(s), chat_names), account(std::move(acc)),
+          remote_uri(std::move(remote)), rules(rules_of(s)), composer(s.composing), peer_composing(s.composing),
+          composing_timer(ex) {}
 
-    void post(std::string_view name, std::any data = {}) {
-        if (!destroyed)
-            center.post(std::string(name), sender, std::move(data));
+    std::shared_ptr<chat_state> self() { return std::static_pointer_cast<chat_state>(shared_from_this()); }
+
+    // ---- the stream's hooks -----------------------------------------------
+
+    stream_media describe_media() const override {
+        stream_media m;
+        m.accept_types = rules.accept_types;
+        m.accept_wrapped_types = rules.accept_wrapped_types;
+        if (rules.max_message_bytes > 0)
+            m.max_size = rules.max_message_bytes;
+        if (rules.private_messages)
+            m.attributes.push_back(SDPAttribute{"chatroom", "private-messages", true});
+        return m;
     }
 
-    void fail(std::string context, std::string reason, std::error_code ec, std::exception_ptr ex = {}) {
-        failed = true;
-        post(notification::chat_did_fail, ChatDidFailData{std::move(context), std::move(reason), ec, ex});
+    void remote_media_accepted(const SDPMedia& remote_media) override {
+        remote_accept_types = remote_media.accept_types;
+        remote_wrapped_types = remote_media.accept_wrapped_types;
+        wrap_in_cpim = false;
+        for (const auto& t : remote_media.accept_types)
+            if (iequals(t, cpim_type) || iequals(t, "message/*"))
+                wrap_in_cpim = true;
+        peer_private = offers_private_messages(remote_media);
+        peer_takes_composing = peer_accepts(iscomposing_content_type);
+    }
+
+    void tune_session(session_options& options) const override {
+        // Chat messages are delivered whole.
+        options.receive.max_message_bytes = rules.max_message_bytes;
+        options.receive.max_whole_message_bytes = rules.max_message_bytes;
+    }
+
+    void on_started() override {
+        auto waiting = std::move(queued);
+        queued.clear();
+        for (const auto& m : waiting)
+            send_now(m);
+        composing_running = true;
+        spawn(composing_loop(self()), "composing");
+    }
+
+    void on_stopping() noexcept override { stop_composing(); }
+
+    void on_ended() override {
+        auto never_sent = std::move(queued);
+        queued.clear();
+        for (const auto& m : never_sent)
+            not_delivered(m.message_id, 0, "the chat ended before it started", errc::session_closed);
     }
 
     // ---- sending -------------------------------------------------------
@@ -93,7 +152,7 @@ struct chat_state : std::enable_shared_from_this<chat_state> {
     }
 
     /// Checks what only the peer's media can decide.
-    std::error_code check_sendable(const outgoing& m, std::string& why) const {
+    std::error_code check_sendable(const chat_message& m, std::string& why) const {
         if (m.to_uri && *m.to_uri != remote_uri && !(wrap_in_cpim && peer_private)) {
             why = "the peer does not accept private messages";
             return errc::not_supported;
@@ -105,7 +164,7 @@ struct chat_state : std::enable_shared_from_this<chat_state> {
         return {};
     }
 
-    OutgoingMessage wire_message(const outgoing& m) const {
+    OutgoingMessage wire_message(const chat_message& m) const {
         OutgoingMessage out;
         out.message_id = m.message_id;
         if (wrap_in_cpim) {
@@ -124,12 +183,12 @@ struct chat_state : std::enable_shared_from_this<chat_state> {
 
     /// The chunk `send_message` returns: what the first chunk on the wire
     /// carries (`wire`), with the session's paths once there is a session.
-    Chunk describe(const outgoing& m, const OutgoingMessage& wire) const {
+    Chunk describe(const chat_message& m, const OutgoingMessage& wire) {
         Chunk c;
         c.method = "SEND";
-        if (session) {
-            c.set_to_path(session->transport().full_remote_path());
-            c.set_from_path(session->transport().full_local_path());
+        if (auto* s = session()) {
+            c.set_to_path(s->transport().full_remote_path());
+            c.set_from_path(s->transport().full_local_path());
         }
         c.set_message_id(m.message_id);
         c.set_byte_range(ByteRange{1, wire.data.size(), wire.data.size()});
@@ -151,7 +210,7 @@ struct chat_state : std::enable_shared_from_this<chat_state> {
 
     /// Hands a message to the session; its outcome comes as a notification.
     /// Sets `described` (when given) to the chunk `send_message` returns.
-    void send_now(const outgoing& m, Chunk* described = nullptr) {
+    void send_now(const chat_message& m, Chunk* described = nullptr) {
         std::string why;
         if (const auto refused = check_sendable(m, why)) {
             not_delivered(m.message_id, 0, why, refused);
@@ -164,10 +223,10 @@ struct chat_state : std::enable_shared_from_this<chat_state> {
         wire.success_report = "yes";
         const auto type = m.content_type;
         std::error_code ec;
-        session->send_message(std::move(wire), [weak = weak_from_this()](const message_report& r) {
-            const auto self = weak.lock();
-            if (self && r.final)
-                self->message_outcome(r);
+        session()->send_message(std::move(wire), [weak = std::weak_ptr(self())](const message_report& r) {
+            const auto chat = weak.lock();
+            if (chat && r.final)
+                chat->message_outcome(r);
         }, ec);
         if (ec) {
             not_delivered(m.message_id, 0, ec.message(), ec);
@@ -193,9 +252,9 @@ struct chat_state : std::enable_shared_from_this<chat_state> {
     }
 
     void send_composing(const IsComposing& doc) {
-        if (!session || !session->is_open() || !peer_takes_composing)
+        if (!session() || !session()->is_open() || !peer_takes_composing)
             return;
-        outgoing m;
+        chat_message m;
         m.message_id = random_ident();
         m.content_type = std::string(iscomposing_content_type);
         m.content = format_iscomposing(doc);
@@ -206,23 +265,24 @@ struct chat_state : std::enable_shared_from_this<chat_state> {
         wire.failure_report = "no";
         wire.success_report = "no";
         std::error_code ec;
-        session->send_message(std::move(wire), {}, ec);
+        session()->send_message(std::move(wire), {}, ec);
         reschedule_composing();
     }
 
     Chunk send(std::string content, std::string content_type, std::optional<std::string> to_uri,
                std::optional<cpim_datetime> datetime, std::error_code& ec, std::string& why) {
         ec.clear();
-        if (current == phase::ending || current == phase::ended || (current == phase::started && !session->is_open())) {
+        const auto current = current_phase();
+        if (current == phase::ending || current == phase::ended || (current == phase::started && !session()->is_open())) {
             ec = errc::session_closed;
             why = "the chat has ended";
             return {};
         }
         // The time is fixed now, so the chunk returned is the one sent.
-        outgoing m{random_ident(), std::move(content), std::move(content_type), std::move(to_uri),
-                   datetime ? std::move(*datetime) : now_datetime()};
+        chat_message m{random_ident(), std::move(content), std::move(content_type), std::move(to_uri),
+                       datetime ? std::move(*datetime) : now_datetime()};
         if (current != phase::started) {
-            if (queued.size() >= settings.max_queued_messages) {
+            if (queued.size() >= rules.max_queued_messages) {
                 ec = errc::queue_full;
                 why = "too many messages wait for the chat to start";
                 return {};
@@ -242,14 +302,7 @@ struct chat_state : std::enable_shared_from_this<chat_state> {
 
     // ---- receiving -----------------------------------------------------
 
-    void incoming(IncomingMessage m, std::error_code ec) {
-        if (ec) {
-            if (current == phase::started) {
-                const bool eof = ec == asio::error::eof;
-                fail("reading", eof ? "the peer closed the connection" : ec.message(), ec);
-            }
-            return;
-        }
+    void on_message(IncomingMessage m) override {
         // Delivery is told through each message's report handler.
         if (m.method == "REPORT")
             return;
@@ -305,25 +358,27 @@ struct chat_state : std::enable_shared_from_this<chat_state> {
             composing_timer.cancel();
     }
 
-    asio::awaitable<void> composing_loop() {
-        const auto self = shared_from_this();
-        while (!composing_stopped) {
+    /// Sends the refreshes and idle indications due and expires the
+    /// peer's state; woken early by `reschedule_composing`.
+    static asio::awaitable<void> composing_loop(std::shared_ptr<chat_state> self) {
+        auto& st = *self;
+        while (!st.composing_stopped) {
             auto next = steady::time_point::max();
-            if (const auto d = composer.next_deadline())
+            if (const auto d = st.composer.next_deadline())
                 next = std::min(next, *d);
-            if (const auto d = peer_composing.next_deadline())
+            if (const auto d = st.peer_composing.next_deadline())
                 next = std::min(next, *d);
-            composing_timer.expires_at(next);
-            co_await composing_timer.async_wait(asio::experimental::as_tuple(asio::use_awaitable));
-            if (composing_stopped)
+            st.composing_timer.expires_at(next);
+            co_await st.composing_timer.async_wait(asio::experimental::as_tuple(asio::use_awaitable));
+            if (st.composing_stopped)
                 break;
             const auto now = steady::now();
-            if (const auto doc = composer.tick(now))
-                send_composing(*doc);
-            if (peer_composing.tick(now))
-                post_peer_composing({}, std::nullopt, std::nullopt);
+            if (const auto doc = st.composer.tick(now))
+                st.send_composing(*doc);
+            if (st.peer_composing.tick(now))
+                st.post_peer_composing({}, std::nullopt, std::nullopt);
         }
-        composing_running = false;
+        st.composing_running = false;
     }
 
     void stop_composing() {
@@ -331,21 +386,11 @@ struct chat_state : std::enable_shared_from_this<chat_state> {
         composing_timer.cancel();
     }
 
-    asio::any_io_executor executor;
-    NotificationCenter& center;
-    const void* sender;
     ChatIdentity account;
     std::string remote_uri;
-    bool outgoing_side;
-    chat_settings settings;
+    chat_rules rules;
 
-    phase current = phase::created;
-    bool failed = false;
-    bool destroyed = false;
-    std::unique_ptr<Connector> connector;
-    SDPMedia local_media;
-    std::unique_ptr<MSRPSession> session;
-    std::deque<outgoing> queued;
+    std::deque<chat_message> queued;
 
     // What the peer's media says.
     std::vector<std::string> remote_accept_types;
@@ -370,60 +415,13 @@ MSRPChat::MSRPChat(asio::any_io_executor executor, NotificationCenter& center, C
     : state_(std::make_shared<chat_state>(executor, center, this, std::move(account), std::move(remote_uri), outgoing,
                                           std::move(settings))) {}
 
-MSRPChat::~MSRPChat() {
-    auto& st = *state_;
-    st.destroyed = true;
-    st.stop_composing();
-    st.session.reset(); // closes; no handler runs after this
-    if (st.connector)
-        st.connector->cleanup();
-}
+// The state lives on while coroutines and handlers hold it; from here on
+// it posts nothing and calls no handler.
+MSRPChat::~MSRPChat() { state_->abandon(); }
 
 asio::awaitable<void> MSRPChat::initialize(std::error_code& ec) {
     const auto st = state_;
-    ec.clear();
-    if (st->current != chat_state::phase::created) {
-        ec = errc::invalid_argument;
-        co_return;
-    }
-    st->current = chat_state::phase::initializing;
-    try {
-        // RFC 4975 §5.4: the offerer connects; the side that answers listens.
-        st->connector = st->outgoing_side
-                            ? get_connector(st->executor, st->settings.relay, st->settings.logger, st->settings.connect)
-                            : get_acceptor(st->executor, st->settings.relay, st->settings.logger, st->settings.connect);
-    } catch (const std::system_error& e) {
-        ec = e.code();
-        st->fail("initialize", e.what(), ec, std::current_exception());
-        co_return;
-    }
-    URI local = st->settings.local_uri;
-    const Path path = co_await st->connector->prepare(local, ec);
-    if (ec) {
-        st->fail("initialize", "cannot prepare the MSRP connection: " + ec.message(), ec);
-        st->connector->cleanup();
-        co_return;
-    }
-    SDPMedia media = make_msrp_media(path, st->settings.accept_types, st->settings.accept_wrapped_types);
-    media.port = local.effective_port();
-    media.transport = local.use_tls ? "TCP/TLS/MSRP" : "TCP/MSRP";
-    SDPConnection c;
-    c.addr_type = local.host.find(':') != std::string::npos ? "IP6" : "IP4";
-    c.address = local.host;
-    media.connection_data = c;
-    // RFC 6135: this side's role, as the connector or acceptor does it.
-    media.setup = st->outgoing_side ? "active" : "passive";
-    if (st->settings.max_message_bytes > 0)
-        media.max_size = st->settings.max_message_bytes;
-    if (st->settings.private_messages)
-        media.attributes.push_back(SDPAttribute{"chatroom", "private-messages", true});
-    if (local.use_tls) {
-        const auto& creds = st->settings.connect.tls.local ? *st->settings.connect.tls.local : tls::default_credentials();
-        media.fingerprint = tls::fingerprint(creds.certificate_pem);
-    }
-    st->local_media = std::move(media);
-    st->current = chat_state::phase::initialized;
-    st->post(notification::chat_did_initialize, ChatDidInitializeData{st->local_media});
+    co_await st->initialize(ec);
 }
 
 asio::awaitable<void> MSRPChat::initialize() {
@@ -435,78 +433,7 @@ asio::awaitable<void> MSRPChat::initialize() {
 
 asio::awaitable<void> MSRPChat::start(const SDPMedia& remote_media, std::error_code& ec) {
     const auto st = state_;
-    ec.clear();
-    if (st->current != chat_state::phase::initialized) {
-        ec = errc::invalid_argument;
-        co_return;
-    }
-    st->current = chat_state::phase::starting;
-    // What both sides' media must agree on before connecting.
-    setup_role role{};
-    std::string why;
-    if (remote_media.uses_tls() != st->local_media.uses_tls()) {
-        ec = errc::unsupported_transport;
-        why = "the peer offers " + remote_media.transport + " and this side " + st->local_media.transport;
-    } else if (remote_media.path.empty() && st->outgoing_side) {
-        ec = errc::missing_sdp_path;
-        why = "the peer's media has no a=path";
-    } else {
-        const bool we_offered = st->outgoing_side;
-        const std::string& offer = we_offered ? st->local_media.setup : remote_media.setup;
-        const std::string& answer = we_offered ? remote_media.setup : st->local_media.setup;
-        ec = negotiate_setup(we_offered, offer, answer, role);
-        if (!ec && (role == setup_role::active) != st->outgoing_side)
-            ec = errc::invalid_argument;
-        if (ec)
-            why = "a=setup roles do not fit: this side is " + st->local_media.setup + ", the peer " +
-                  (remote_media.setup.empty() ? std::string("says nothing") : remote_media.setup);
-    }
-    if (ec) {
-        st->current = chat_state::phase::initialized;
-        st->fail("sdp_negotiation", why, ec);
-        co_return;
-    }
-    st->remote_accept_types = remote_media.accept_types;
-    st->remote_wrapped_types = remote_media.accept_wrapped_types;
-    st->wrap_in_cpim = false;
-    for (const auto& t : remote_media.accept_types)
-        if (detail::iequals(t, "message/cpim") || detail::iequals(t, "message/*"))
-            st->wrap_in_cpim = true;
-    st->peer_private = detail::offers_private_messages(remote_media);
-    st->peer_takes_composing = st->peer_accepts(iscomposing_content_type);
-
-    if (remote_media.uses_tls())
-        st->connector->options().tls.expected_peer_fingerprint = remote_media.fingerprint;
-    auto transport = co_await st->connector->complete(remote_media.path, ec);
-    if (st->current != chat_state::phase::starting) {
-        // end() came while connecting.
-        if (transport)
-            transport->close();
-        ec = asio::error::operation_aborted;
-        co_return;
-    }
-    if (ec) {
-        st->current = chat_state::phase::initialized;
-        st->fail("start", "cannot connect the MSRP session: " + ec.message(), ec);
-        co_return;
-    }
-    session_options options = st->settings.session;
-    options.accept_types = st->settings.accept_types;
-    options.receive.max_message_bytes = st->settings.max_message_bytes;
-    options.receive.max_whole_message_bytes = st->settings.max_message_bytes;
-    st->session = std::make_unique<MSRPSession>(
-        std::move(transport), std::move(options), [weak = std::weak_ptr(st)](IncomingMessage m, std::error_code e) {
-            if (const auto self = weak.lock())
-                self->incoming(std::move(m), e);
-        });
-    st->current = chat_state::phase::started;
-    st->post(notification::chat_did_start);
-    auto queued = std::move(st->queued);
-    st->queued.clear();
-    for (const auto& m : queued)
-        st->send_now(m);
-    st->composing_running = true;
-    asio::co_spawn(st->executor, st->composing_loop(), asio::detached);
+    co_await st->start(remote_media, ec);
 }
 
 asio::awaitable<void> MSRPChat::start(const SDPMedia& remote_media) {
@@ -518,23 +445,7 @@ asio::awaitable<void> MSRPChat::start(const SDPMedia& remote_media) {
 
 asio::awaitable<void> MSRPChat::end() {
     const auto st = state_;
-    if (st->current == chat_state::phase::ending || st->current == chat_state::phase::ended)
-        co_return;
-    st->post(notification::chat_will_end);
-    st->current = chat_state::phase::ending;
-    st->stop_composing();
-    if (st->session) {
-        co_await st->session->shutdown();
-        st->session.reset();
-    }
-    if (st->connector)
-        st->connector->cleanup();
-    auto never_sent = std::move(st->queued);
-    st->queued.clear();
-    for (const auto& m : never_sent)
-        st->not_delivered(m.message_id, 0, "the chat ended before it started", errc::session_closed);
-    st->current = chat_state::phase::ended;
-    st->post(notification::chat_did_end);
+    co_await st->end();
 }
 
 Chunk MSRPChat::send_message(std::string content, std::string content_type, std::optional<std::string> to_uri,
@@ -556,7 +467,7 @@ Chunk MSRPChat::send_message(std::string content, std::string content_type, std:
 
 void MSRPChat::typing() {
     auto& st = *state_;
-    if (st.current != chat_state::phase::started)
+    if (st.current_phase() != chat_state::phase::started)
         return;
     if (const auto doc = st.composer.typed(std::chrono::steady_clock::now()))
         st.send_composing(*doc);
@@ -565,14 +476,12 @@ void MSRPChat::typing() {
 
 composing_state MSRPChat::local_composing_state() const noexcept { return state_->composer.state(); }
 composing_state MSRPChat::remote_composing_state() const noexcept { return state_->peer_composing.state(); }
-const SDPMedia& MSRPChat::local_media() const noexcept { return state_->local_media; }
+const SDPMedia& MSRPChat::local_media() const noexcept { return state_->local_media(); }
 const ChatIdentity& MSRPChat::account() const noexcept { return state_->account; }
 const std::string& MSRPChat::remote_uri() const noexcept { return state_->remote_uri; }
-bool MSRPChat::outgoing() const noexcept { return state_->outgoing_side; }
-bool MSRPChat::started() const noexcept {
-    return state_->current == chat_state::phase::started && state_->session && state_->session->is_open();
-}
+bool MSRPChat::outgoing() const noexcept { return state_->outgoing(); }
+bool MSRPChat::started() const noexcept { return state_->started(); }
 std::size_t MSRPChat::queued_messages() const noexcept { return state_->queued.size(); }
-MSRPSession* MSRPChat::session() noexcept { return state_->session.get(); }
+MSRPSession* MSRPChat::session() noexcept { return state_->session(); }
 
 } // namespace msrp

@@ -114,8 +114,9 @@ public:
     /// binds it (context "start"), posts `MSRPChatDidStart`, and sends what
     /// was queued. From then on each incoming message is posted as
     /// `MSRPChatGotMessage`; a broken connection as `MSRPChatDidFail`
-    /// (context "reading"). An incoming chat given media without a path
-    /// binds the first peer that connects to it (see
+    /// (context "reading"), and so is an is-composing timer loop stopped
+    /// by an exception (context "composing"). An incoming chat given
+    /// media without a path binds the first peer that connects to it (see
     /// `Connector::complete`).
     asio::awaitable<void> start(const SDPMedia& remote_media, std::error_code& ec);
     asio::awaitable<void> start(const SDPMedia& remote_media);

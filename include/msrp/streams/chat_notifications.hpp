@@ -7,8 +7,8 @@
 #include <msrp/protocol/cpim.hpp>
 #include <msrp/protocol/iscomposing.hpp>
 #include <msrp/protocol/sdp_media.hpp>
+#include <msrp/streams/stream_notifications.hpp>
 
-#include <exception>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -45,20 +45,12 @@ inline constexpr std::string_view chat_did_send_message = "MSRPChatDidSendMessag
 inline constexpr std::string_view chat_got_invalid_message = "MSRPChatGotInvalidMessage";
 } // namespace notification
 
-struct ChatDidInitializeData {
-    /// This side's media description for the SDP offer or answer.
-    SDPMedia sdpmedia;
-};
+/// The local media, posted by the chat's stream base.
+using ChatDidInitializeData = StreamDidInitializeData;
 
-struct ChatDidFailData {
-    /// Where it failed: "initialize", "sdp_negotiation", "start" or "reading".
-    std::string context;
-    /// A sentence for people.
-    std::string reason;
-    /// The failure: an error code, and the exception when one was thrown.
-    std::error_code failure;
-    std::exception_ptr exception;
-};
+/// Where it failed: "initialize", "sdp_negotiation", "start", "reading",
+/// or "composing" (the is-composing timer loop stopped on an exception).
+using ChatDidFailData = StreamDidFailData;
 
 struct ChatGotMessageData {
     /// What the remote user wrote (the content inside the CPIM wrapper).

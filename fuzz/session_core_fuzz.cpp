@@ -65,12 +65,19 @@ struct state {
             break;
         }
         case 2: { // a chunk given whole
+            // Chunks the peer's parser takes (the core checks only that
+            // they can be written): a REPORT has a Status and no
+            // Failure-Report.
             msrp::make_chunk_params p;
             p.data = std::string(a % 40, 'c');
-            if (b & 1)
+            if (b & 1) {
                 p.method = "REPORT";
+                p.data.clear();
+            }
             auto c = core_driver::make(p);
-            if (b & 2)
+            if (b & 1)
+                c.set_header("Status", "000 200 OK");
+            else if (b & 2)
                 c.set_header("Failure-Report", b & 4 ? "partial" : "no");
             d.send_chunk(std::move(c), ec);
             break;

@@ -86,7 +86,7 @@ bool iscomposing_visitor::finish(IsComposing& out) const {
         return false;
     if (fields_[f_lastactive]) {
         const std::string_view text = trim_xml_space(*fields_[f_lastactive]);
-        cpim_datetime parsed;
+        CPIMDateTime parsed;
         if (parse_cpim_datetime(text, parsed))
             return false;
         doc.last_active.emplace(text);

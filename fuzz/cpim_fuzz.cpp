@@ -66,13 +66,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (const auto& h : message.headers)
         FUZZ_CHECK(h.prefix().size() + h.local_name().size() + (h.prefix().empty() ? 0 : 1) == h.name.size());
     if (message.datetime) {
-        msrp::cpim_datetime d;
+        msrp::CPIMDateTime d;
         FUZZ_CHECK(!msrp::parse_cpim_datetime(message.datetime->text, d));
         FUZZ_CHECK(d == *message.datetime);
-        msrp::cpim_datetime made;
+        msrp::CPIMDateTime made;
         if (!msrp::make_cpim_datetime(d.epoch_ms, d.offset_minutes, made)) {
             FUZZ_CHECK(made.epoch_ms == d.epoch_ms);
-            msrp::cpim_datetime reparsed;
+            msrp::CPIMDateTime reparsed;
             FUZZ_CHECK(!msrp::parse_cpim_datetime(made.text, reparsed));
             FUZZ_CHECK(reparsed == made);
         }

@@ -149,7 +149,7 @@ errc parse_angle_uri(std::string_view v, std::string& uri) {
 
 // From-header / To-header / cc-header value: [ Formal-name ] "<" URI ">",
 // Formal-name = 1*( Token SP ) / String.
-errc parse_address(std::string_view v, cpim_address& out) {
+errc parse_address(std::string_view v, CPIMAddress& out) {
     v = trim_ows(v);
     std::string name;
     if (!v.empty() && v.front() == '"') {
@@ -178,7 +178,7 @@ errc parse_address(std::string_view v, cpim_address& out) {
 }
 
 // NS-header value: [ Name-prefix SP ] "<" URI ">".
-errc parse_namespace(std::string_view v, cpim_namespace& out) {
+errc parse_namespace(std::string_view v, CPIMNamespace& out) {
     v = trim_ows(v);
     const auto lt = v.find('<');
     if (lt == std::string_view::npos)
@@ -283,7 +283,7 @@ void append_text(std::string& out, std::string_view s) {
     }
 }
 
-void append_address(std::string& out, std::string_view name, const cpim_address& a) {
+void append_address(std::string& out, std::string_view name, const CPIMAddress& a) {
     out += name;
     out += ": ";
     if (!a.display_name.empty()) {
@@ -380,7 +380,7 @@ private:
         const auto value = trim_ows(rest);
 
         if (iequals(name, "Subject")) {
-            cpim_subject s;
+            CPIMSubject s;
             for (auto p : params) {
                 // Subject-header = "Subject" ":" [ ";" Lang-param ] SP *HEADERCHAR
                 if (!s.lang.empty() || p.size() <= 5 || !iequals(p.substr(0, 5), "lang="))
@@ -402,7 +402,7 @@ private:
             if (!params.empty())
                 return errc::bad_cpim_header;
         } else {
-            cpim_header h;
+            CPIMHeader h;
             h.name.assign(name);
             for (auto p : params)
                 h.params.emplace_back(p);
@@ -413,7 +413,7 @@ private:
         if (from || to || cc) {
             if (from && m.from)
                 return errc::duplicate_cpim_header;
-            cpim_address a;
+            CPIMAddress a;
             if (const auto e = parse_address(value, a); e != errc{})
                 return e;
             if (from)
@@ -425,14 +425,14 @@ private:
         if (datetime) {
             if (m.datetime)
                 return errc::duplicate_cpim_header;
-            cpim_datetime dt;
+            CPIMDateTime dt;
             if (parse_cpim_datetime(value, dt))
                 return errc::bad_cpim_datetime;
             m.datetime = std::move(dt);
             return errc{};
         }
         if (ns) {
-            cpim_namespace n;
+            CPIMNamespace n;
             if (const auto e = parse_namespace(value, n); e != errc{})
                 return e;
             m.namespaces.push_back(std::move(n));
@@ -449,12 +449,12 @@ private:
 
 } // namespace
 
-std::string_view cpim_header::prefix() const noexcept {
+std::string_view CPIMHeader::prefix() const noexcept {
     const auto dot = name.find('.');
     return dot == std::string::npos ? std::string_view{} : std::string_view(name).substr(0, dot);
 }
 
-std::string_view cpim_header::local_name() const noexcept {
+std::string_view CPIMHeader::local_name() const noexcept {
     const auto dot = name.find('.');
     return dot == std::string::npos ? std::string_view(name) : std::string_view(name).substr(dot + 1);
 }
@@ -548,7 +548,7 @@ std::string format_cpim(const CPIMMessage& m) {
     return out;
 }
 
-CPIMMessage make_cpim_message(cpim_address from, cpim_address to, cpim_datetime datetime, std::string content_type,
+CPIMMessage make_cpim_message(CPIMAddress from, CPIMAddress to, CPIMDateTime datetime, std::string content_type,
                               std::string body) {
     CPIMMessage m;
     m.from = std::move(from);

@@ -62,8 +62,8 @@ bool fixed_digits(std::string_view s, std::size_t at, std::size_t n, int& out) n
 
 // date-time = full-date "T" full-time (RFC 3339 §5.6):
 // YYYY-MM-DD "T" hh:mm:ss [ "." 1*DIGIT ] ( "Z" / ( "+" / "-" ) hh:mm ).
-std::error_code parse_cpim_datetime(std::string_view s, cpim_datetime& out) {
-    cpim_datetime d;
+std::error_code parse_cpim_datetime(std::string_view s, CPIMDateTime& out) {
+    CPIMDateTime d;
     if (s.size() < 20 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't') || s[13] != ':' ||
         s[16] != ':')
         return errc::bad_cpim_datetime;
@@ -110,7 +110,7 @@ std::error_code parse_cpim_datetime(std::string_view s, cpim_datetime& out) {
     return {};
 }
 
-std::error_code make_cpim_datetime(std::int64_t epoch_ms, int offset_minutes, cpim_datetime& out) {
+std::error_code make_cpim_datetime(std::int64_t epoch_ms, int offset_minutes, CPIMDateTime& out) {
     if (offset_minutes < -1439 || offset_minutes > 1439)
         return errc::invalid_argument;
     // Years 0000..9999 (RFC 3339 date-fullyear = 4DIGIT).
@@ -128,7 +128,7 @@ std::error_code make_cpim_datetime(std::int64_t epoch_ms, int offset_minutes, cp
         rem += ms_of_day_count;
         --days;
     }
-    cpim_datetime d;
+    CPIMDateTime d;
     civil_from_days(days, d.year, d.month, d.day);
     d.hour = static_cast<int>(rem / 3600000);
     d.minute = static_cast<int>(rem / 60000 % 60);

@@ -34,28 +34,9 @@ constexpr auto as_tuple_awaitable = asio::experimental::as_tuple(asio::use_await
 
 using msrp::test::completion;
 using msrp::test::complete_into;
+using msrp::test::direct_pair;
+using msrp::test::quick_connect_options;
 using msrp::test::sleep_for;
-
-msrp::connect_options short_options() {
-    msrp::connect_options o;
-    o.bind_timeout = 5s;
-    return o;
-}
-
-// Both sides of a bound connection.
-struct bound_pair {
-    completion accepted, connected;
-    msrp::Path acceptor_path, connector_path;
-};
-
-asio::awaitable<void> bind_pair(msrp::AcceptorDirect& acceptor, msrp::ConnectorDirect& connector, msrp::URI acceptor_uri,
-                                bound_pair& out) {
-    msrp::URI connector_uri;
-    out.acceptor_path = co_await acceptor.prepare(acceptor_uri);
-    out.connector_path = co_await connector.prepare(connector_uri);
-    co_await (complete_into(acceptor, out.connector_path, out.accepted) &&
-              complete_into(connector, out.acceptor_path, out.connected));
-}
 
 // A peer that speaks MSRP by hand: for bytes the library would never send.
 struct raw_peer {
@@ -113,11 +94,9 @@ std::string send_head(const msrp::Path& to, const msrp::URI& from, const std::st
 TEST_CASE("connector and acceptor bind over TCP and exchange chunks", "[connect]") {
     asio::io_context ctx{1};
     msrp::test::run(ctx, [&]() -> asio::awaitable<void> {
-        msrp::AcceptorDirect acceptor(ctx.get_executor(), short_options());
-        msrp::ConnectorDirect connector(ctx.get_executor(), short_options());
-        bound_pair pair;
+        direct_pair pair(ctx.get_executor());
         const msrp::URI any_local;
-        co_await bind_pair(acceptor, connector, any_local, pair);
+        co_await pair.bind(any_local);
         REQUIRE_FALSE(pair.accepted.ec);
         REQUIRE_FALSE(pair.connected.ec);
         auto& a = *pair.accepted.transport;
@@ -156,15 +135,14 @@ TEST_CASE("connector and acceptor bind over TCP and exchange chunks", "[connect]
 TEST_CASE("a bind with the wrong session is answered 481 and fails on both ends", "[connect]") {
     asio::io_context ctx{1};
     msrp::test::run(ctx, [&]() -> asio::awaitable<void> {
-        msrp::AcceptorDirect acceptor(ctx.get_executor(), short_options());
-        msrp::ConnectorDirect connector(ctx.get_executor(), short_options());
-        msrp::URI a_uri, c_uri;
-        auto a_path = co_await acceptor.prepare(a_uri);
-        auto c_path = co_await connector.prepare(c_uri);
-        auto wrong = a_path;
+        direct_pair pair(ctx.get_executor());
+        const msrp::URI any_local;
+        co_await pair.prepare(any_local);
+        auto wrong = pair.acceptor_path;
         wrong[0].session_id += "x";
         completion accepted, connected;
-        co_await (complete_into(acceptor, c_path, accepted) && complete_into(connector, wrong, connected));
+        co_await (complete_into(pair.acceptor, pair.connector_path, accepted) &&
+                  complete_into(pair.connector, wrong, connected));
         CHECK(accepted.ec == errc::session_mismatch);
         CHECK(connected.ec == errc::bind_failed);
         CHECK_FALSE(accepted.transport);
@@ -175,18 +153,17 @@ TEST_CASE("a bind with the wrong session is answered 481 and fails on both ends"
 TEST_CASE("an acceptor given no remote path binds the first peer that names it", "[connect]") {
     asio::io_context ctx{1};
     msrp::test::run(ctx, [&]() -> asio::awaitable<void> {
-        msrp::AcceptorDirect acceptor(ctx.get_executor(), short_options());
-        msrp::ConnectorDirect connector(ctx.get_executor(), short_options());
-        msrp::URI a_uri, c_uri;
-        auto a_path = co_await acceptor.prepare(a_uri);
-        auto c_path = co_await connector.prepare(c_uri);
+        direct_pair pair(ctx.get_executor());
+        const msrp::URI any_local;
+        co_await pair.prepare(any_local);
         const msrp::Path any_peer;
         completion accepted, connected;
-        co_await (complete_into(acceptor, any_peer, accepted) && complete_into(connector, a_path, connected));
+        co_await (complete_into(pair.acceptor, any_peer, accepted) &&
+                  complete_into(pair.connector, pair.acceptor_path, connected));
         REQUIRE_FALSE(accepted.ec);
         REQUIRE_FALSE(connected.ec);
         // The peer's From-Path became the remote path: chunks go back to it.
-        CHECK(accepted.transport->full_remote_path() == c_path);
+        CHECK(accepted.transport->full_remote_path() == pair.connector_path);
         msrp::make_chunk_params hello;
         hello.data = "back to you";
         const auto sent = accepted.transport->make_chunk(hello);
@@ -196,15 +173,13 @@ TEST_CASE("an acceptor given no remote path binds the first peer that names it",
         CHECK_FALSE(connected.transport->check_incoming_SEND_chunk(got));
 
         // The To-Path must still name the acceptor.
-        msrp::AcceptorDirect acceptor2(ctx.get_executor(), short_options());
-        msrp::ConnectorDirect connector2(ctx.get_executor(), short_options());
-        msrp::URI a2_uri, c2_uri;
-        auto a2_path = co_await acceptor2.prepare(a2_uri);
-        co_await connector2.prepare(c2_uri);
-        auto wrong = a2_path;
+        direct_pair pair2(ctx.get_executor());
+        co_await pair2.prepare(any_local);
+        auto wrong = pair2.acceptor_path;
         wrong[0].session_id += "x";
         completion accepted2, connected2;
-        co_await (complete_into(acceptor2, any_peer, accepted2) && complete_into(connector2, wrong, connected2));
+        co_await (complete_into(pair2.acceptor, any_peer, accepted2) &&
+                  complete_into(pair2.connector, wrong, connected2));
         CHECK(accepted2.ec == errc::session_mismatch);
         CHECK(connected2.ec == errc::bind_failed);
     });
@@ -213,7 +188,7 @@ TEST_CASE("an acceptor given no remote path binds the first peer that names it",
 TEST_CASE("binding that does not happen in time fails with bind_timeout", "[connect]") {
     asio::io_context ctx{1};
     msrp::test::run(ctx, [&]() -> asio::awaitable<void> {
-        auto options = short_options();
+        auto options = quick_connect_options();
         options.bind_timeout = 200ms;
         SECTION("nobody connects to the acceptor") {
             msrp::AcceptorDirect acceptor(ctx.get_executor(), options);
@@ -241,7 +216,7 @@ TEST_CASE("binding that does not happen in time fails with bind_timeout", "[conn
 TEST_CASE("a peer that closes in the middle of a chunk gives truncated, not a hang", "[connect][transport]") {
     asio::io_context ctx{1};
     msrp::test::run(ctx, [&]() -> asio::awaitable<void> {
-        msrp::AcceptorDirect acceptor(ctx.get_executor(), short_options());
+        msrp::AcceptorDirect acceptor(ctx.get_executor(), quick_connect_options());
         auto s = co_await accept_raw(acceptor);
         const msrp::Path to{s.transport->local_uri()};
         const auto cut = send_head(to, s.peer.uri, "cut12345", "1-100/100") + "only part of the body";
@@ -257,7 +232,7 @@ TEST_CASE("a peer that closes in the middle of a chunk gives truncated, not a ha
 TEST_CASE("garbage from the peer is a parse error and closes the connection", "[connect][transport]") {
     asio::io_context ctx{1};
     msrp::test::run(ctx, [&]() -> asio::awaitable<void> {
-        msrp::AcceptorDirect acceptor(ctx.get_executor(), short_options());
+        msrp::AcceptorDirect acceptor(ctx.get_executor(), quick_connect_options());
         auto s = co_await accept_raw(acceptor);
         co_await s.peer.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
         std::error_code ec;
@@ -278,7 +253,7 @@ TEST_CASE("garbage from the peer is a parse error and closes the connection", "[
 TEST_CASE("read_chunk(size) returns segments with narrowed Byte-Range", "[transport]") {
     asio::io_context ctx{1};
     msrp::test::run(ctx, [&]() -> asio::awaitable<void> {
-        msrp::AcceptorDirect acceptor(ctx.get_executor(), short_options());
+        msrp::AcceptorDirect acceptor(ctx.get_executor(), quick_connect_options());
         auto s = co_await accept_raw(acceptor);
         auto& t = *s.transport;
         const msrp::Path to{t.local_uri()};
@@ -353,8 +328,8 @@ TEST_CASE("msrps: TLS with fingerprints checked both ways", "[connect][tls]") {
     asio::io_context ctx{1};
     const auto acceptor_cert = msrp::tls::generate_self_signed("acceptor");
     const auto connector_cert = msrp::tls::generate_self_signed("connector");
-    auto acceptor_options = short_options();
-    auto connector_options = short_options();
+    auto acceptor_options = quick_connect_options();
+    auto connector_options = quick_connect_options();
     acceptor_options.tls.local = acceptor_cert;
     connector_options.tls.local = connector_cert;
     acceptor_options.tls.expected_peer_fingerprint = msrp::tls::fingerprint(connector_cert.certificate_pem);
@@ -364,10 +339,8 @@ TEST_CASE("msrps: TLS with fingerprints checked both ways", "[connect][tls]") {
     SECTION("matching fingerprints bind and carry chunks") {
         connector_options.tls.expected_peer_fingerprint = msrp::tls::fingerprint(acceptor_cert.certificate_pem);
         msrp::test::run(ctx, [&]() -> asio::awaitable<void> {
-            msrp::AcceptorDirect acceptor(ctx.get_executor(), acceptor_options);
-            msrp::ConnectorDirect connector(ctx.get_executor(), connector_options);
-            bound_pair pair;
-            co_await bind_pair(acceptor, connector, secure, pair);
+            direct_pair pair(ctx.get_executor(), acceptor_options, connector_options);
+            co_await pair.bind(secure);
             REQUIRE_FALSE(pair.accepted.ec);
             REQUIRE_FALSE(pair.connected.ec);
             CHECK(pair.acceptor_path.at(0).use_tls);
@@ -384,10 +357,8 @@ TEST_CASE("msrps: TLS with fingerprints checked both ways", "[connect][tls]") {
         connector_options.tls.expected_peer_fingerprint =
             msrp::tls::fingerprint(msrp::tls::generate_self_signed("impostor").certificate_pem);
         msrp::test::run(ctx, [&]() -> asio::awaitable<void> {
-            msrp::AcceptorDirect acceptor(ctx.get_executor(), acceptor_options);
-            msrp::ConnectorDirect connector(ctx.get_executor(), connector_options);
-            bound_pair pair;
-            co_await bind_pair(acceptor, connector, secure, pair);
+            direct_pair pair(ctx.get_executor(), acceptor_options, connector_options);
+            co_await pair.bind(secure);
             CHECK(pair.connected.ec == msrp::tls::errc::fingerprint_mismatch);
             CHECK(pair.accepted.ec);
             CHECK_FALSE(pair.accepted.transport);
@@ -433,7 +404,7 @@ TEST_CASE("cancelled operations end at once and leave nothing open", "[connect][
     asio::io_context ctx{1};
     msrp::test::run(ctx, [&]() -> asio::awaitable<void> {
         SECTION("an acceptor waiting for its peer") {
-            msrp::AcceptorDirect acceptor(ctx.get_executor(), short_options());
+            msrp::AcceptorDirect acceptor(ctx.get_executor(), quick_connect_options());
             msrp::URI local;
             co_await acceptor.prepare(local);
             completion accepted;
@@ -451,11 +422,9 @@ TEST_CASE("cancelled operations end at once and leave nothing open", "[connect][
             CHECK(ec == asio::error::connection_refused);
         }
         SECTION("a read waiting for a chunk") {
-            msrp::AcceptorDirect acceptor(ctx.get_executor(), short_options());
-            msrp::ConnectorDirect connector(ctx.get_executor(), short_options());
-            bound_pair pair;
+            direct_pair pair(ctx.get_executor());
             const msrp::URI any_local;
-            co_await bind_pair(acceptor, connector, any_local, pair);
+            co_await pair.bind(any_local);
             REQUIRE_FALSE(pair.accepted.ec);
             auto& t = *pair.accepted.transport;
             std::error_code read_ec;
@@ -469,16 +438,14 @@ TEST_CASE("cancelled operations end at once and leave nothing open", "[connect][
 TEST_CASE("the traffic log sees the connection's life and every chunk", "[connect][log]") {
     asio::io_context ctx{1};
     std::ostringstream text, json;
-    auto options = short_options();
+    auto options = quick_connect_options();
     options.transport.logger = msrp::make_text_logger(text);
-    auto json_options = short_options();
+    auto json_options = quick_connect_options();
     json_options.transport.logger = msrp::make_json_logger(json);
     msrp::test::run(ctx, [&]() -> asio::awaitable<void> {
-        msrp::AcceptorDirect acceptor(ctx.get_executor(), options);
-        msrp::ConnectorDirect connector(ctx.get_executor(), json_options);
-        bound_pair pair;
+        direct_pair pair(ctx.get_executor(), options, json_options);
         const msrp::URI any_local;
-        co_await bind_pair(acceptor, connector, any_local, pair);
+        co_await pair.bind(any_local);
         REQUIRE_FALSE(pair.accepted.ec);
         msrp::make_chunk_params p;
         p.data = "logged message";
@@ -521,11 +488,9 @@ TEST_CASE("the traffic log sees the connection's life and every chunk", "[connec
 TEST_CASE("writes started together go out whole, one after the other", "[transport]") {
     asio::io_context ctx{1};
     msrp::test::run(ctx, [&]() -> asio::awaitable<void> {
-        msrp::AcceptorDirect acceptor(ctx.get_executor(), short_options());
-        msrp::ConnectorDirect connector(ctx.get_executor(), short_options());
-        bound_pair pair;
+        direct_pair pair(ctx.get_executor());
         const msrp::URI any_local;
-        co_await bind_pair(acceptor, connector, any_local, pair);
+        co_await pair.bind(any_local);
         REQUIRE_FALSE(pair.connected.ec);
         auto& c = *pair.connected.transport;
         // Big enough that each write needs many socket writes.
@@ -553,7 +518,7 @@ TEST_CASE("small writes into a full socket wait for the peer and arrive whole an
     // later, some wait from the start. None may lose, repeat or reorder a byte.
     asio::io_context ctx{1};
     msrp::test::run(ctx, [&]() -> asio::awaitable<void> {
-        const auto options = short_options();
+        const auto options = quick_connect_options();
         auto pair = co_await msrp::test::make_transport_pair(options);
         auto& c = *pair.connected;
         constexpr std::size_t count = 2000; // 16 MiB: more than loopback buffers hold

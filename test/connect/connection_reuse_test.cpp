@@ -23,13 +23,8 @@ namespace {
 
 using msrp::test::completion;
 using msrp::test::complete_into;
+using msrp::test::quick_connect_options;
 using msrp::test::sleep_for;
-
-msrp::connect_options quick() {
-    msrp::connect_options o;
-    o.bind_timeout = 3s;
-    return o;
-}
 
 // Texts are views: GCC 12 mishandles temporaries with destructors inside a
 // co_await expression, so callers name built strings first.
@@ -75,6 +70,29 @@ struct two_sessions {
         uri.session_id = std::move(session_id);
         return c1.transport->share(uri, msrp::Path{uri}, remote);
     }
+
+    // Session B, bound over session A's connection.
+    struct second_session {
+        std::unique_ptr<msrp::MSRPTransport> client;
+        completion server;
+        std::error_code bind_ec;
+        std::string server1_got; // what A's server side read meanwhile
+    };
+
+    // The peer binds session B over the same connection, then sends `text`
+    // on A; the server sees B while A's server side reads.
+    asio::awaitable<void> bind_second(std::string_view text, second_session& out) {
+        out.client = share("secondsession", path_b);
+        auto& client1 = *c1.transport;
+        auto& server1 = *s1.transport;
+        auto bind_then_talk = [&]() -> asio::awaitable<void> {
+            co_await msrp::detail::bind_active(*out.client, out.bind_ec);
+            co_await send_text(client1, text);
+        };
+        auto server1_reads = [&]() -> asio::awaitable<void> { out.server1_got = co_await read_text(server1); };
+        const auto client2_path = out.client->full_local_path();
+        co_await (complete_into(server, client2_path, out.server) && bind_then_talk() && server1_reads());
+    }
 };
 
 } // namespace
@@ -82,27 +100,21 @@ struct two_sessions {
 TEST_CASE("a second session on an existing connection binds and keeps its data apart", "[server][reuse]") {
     asio::io_context ctx{1};
     msrp::test::run(ctx, [&]() -> asio::awaitable<void> {
-        two_sessions t(ctx, quick());
+        two_sessions t(ctx, quick_connect_options());
         co_await t.start();
         auto& client1 = *t.c1.transport;
         auto& server1 = *t.s1.transport;
 
         // The peer binds session B over the same connection; the server
         // sees it while session A reads.
-        auto client2 = t.share("secondsession", t.path_b);
-        completion s2;
-        std::error_code bind_ec;
-        std::string server1_got;
-        auto bind_then_talk = [&]() -> asio::awaitable<void> {
-            co_await msrp::detail::bind_active(*client2, bind_ec);
-            co_await send_text(client1, "for A");
-        };
-        auto server1_reads = [&]() -> asio::awaitable<void> { server1_got = co_await read_text(server1); };
-        co_await (complete_into(t.server, client2->full_local_path(), s2) && bind_then_talk() && server1_reads());
-        REQUIRE_FALSE(bind_ec);
+        two_sessions::second_session b;
+        co_await t.bind_second("for A", b);
+        auto& client2 = b.client;
+        auto& s2 = b.server;
+        REQUIRE_FALSE(b.bind_ec);
         REQUIRE_FALSE(s2.ec);
         auto& server2 = *s2.transport;
-        CHECK(server1_got == "for A");
+        CHECK(b.server1_got == "for A");
         CHECK(server2.local_uri() == t.path_b[0]);
         CHECK(server2.connection().id == server1.connection().id);
         CHECK(server2.sessions_on_connection() == 2);
@@ -181,22 +193,16 @@ TEST_CASE("a second session on an existing connection binds and keeps its data a
 TEST_CASE("a session that does not read stops the shared connection, not its memory", "[server][reuse]") {
     asio::io_context ctx{1};
     msrp::test::run(ctx, [&]() -> asio::awaitable<void> {
-        auto options = quick();
+        auto options = quick_connect_options();
         options.transport.max_inbox_chunks = 4;
         two_sessions t(ctx, options);
         co_await t.start();
         auto& client1 = *t.c1.transport;
         auto& server1 = *t.s1.transport;
-        auto client2 = t.share("secondsession", t.path_b);
-        completion s2;
-        std::error_code bind_ec;
-        std::string first;
-        auto bind_then_talk = [&]() -> asio::awaitable<void> {
-            co_await msrp::detail::bind_active(*client2, bind_ec);
-            co_await send_text(client1, "first for A");
-        };
-        auto server1_reads = [&]() -> asio::awaitable<void> { first = co_await read_text(server1); };
-        co_await (complete_into(t.server, client2->full_local_path(), s2) && bind_then_talk() && server1_reads());
+        two_sessions::second_session b;
+        co_await t.bind_second("first for A", b);
+        auto& client2 = b.client;
+        auto& s2 = b.server;
         REQUIRE_FALSE(s2.ec);
         auto& server2 = *s2.transport;
 

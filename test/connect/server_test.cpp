@@ -24,20 +24,15 @@ constexpr auto as_tuple_awaitable = asio::experimental::as_tuple(asio::use_await
 
 using msrp::test::completion;
 using msrp::test::complete_into;
+using msrp::test::quick_connect_options;
 using msrp::test::sleep_for;
-
-msrp::connect_options quick() {
-    msrp::connect_options o;
-    o.bind_timeout = 3s;
-    return o;
-}
 
 } // namespace
 
 TEST_CASE("three sessions bind concurrently on one port and their data stays apart", "[server]") {
     asio::io_context ctx{1};
     msrp::test::run(ctx, [&]() -> asio::awaitable<void> {
-        msrp::MSRPServer server(ctx.get_executor(), quick());
+        msrp::MSRPServer server(ctx.get_executor(), quick_connect_options());
         msrp::URI first;
         auto path0 = co_await server.prepare(first);
         REQUIRE(first.port != 0);
@@ -52,7 +47,7 @@ TEST_CASE("three sessions bind concurrently on one port and their data stays apa
         std::vector<std::unique_ptr<msrp::ConnectorDirect>> connectors;
         std::vector<msrp::Path> client_paths;
         for (int i = 0; i < 3; ++i) {
-            connectors.push_back(std::make_unique<msrp::ConnectorDirect>(ctx.get_executor(), quick()));
+            connectors.push_back(std::make_unique<msrp::ConnectorDirect>(ctx.get_executor(), quick_connect_options()));
             msrp::URI local;
             client_paths.push_back(co_await connectors.back()->prepare(local));
         }
@@ -91,12 +86,12 @@ TEST_CASE("three sessions bind concurrently on one port and their data stays apa
 TEST_CASE("a connection for an unknown session is answered 481 and closed", "[server]") {
     asio::io_context ctx{1};
     msrp::test::run(ctx, [&]() -> asio::awaitable<void> {
-        msrp::MSRPServer server(ctx.get_executor(), quick());
+        msrp::MSRPServer server(ctx.get_executor(), quick_connect_options());
         msrp::URI local;
         const auto path = co_await server.prepare(local);
         auto unknown = path;
         unknown[0].session_id = "nosuchsession";
-        msrp::ConnectorDirect connector(ctx.get_executor(), quick());
+        msrp::ConnectorDirect connector(ctx.get_executor(), quick_connect_options());
         completion c;
         co_await complete_into(connector, unknown, c);
         CHECK(c.ec == errc::bind_failed);
@@ -107,7 +102,7 @@ TEST_CASE("a connection for an unknown session is answered 481 and closed", "[se
 TEST_CASE("server complete times out and cleanup closes the port", "[server]") {
     asio::io_context ctx{1};
     msrp::test::run(ctx, [&]() -> asio::awaitable<void> {
-        auto options = quick();
+        auto options = quick_connect_options();
         options.bind_timeout = 150ms;
         msrp::MSRPServer server(ctx.get_executor(), options);
         msrp::URI local;
@@ -128,7 +123,7 @@ TEST_CASE("server complete times out and cleanup closes the port", "[server]") {
 TEST_CASE("close fails a waiting complete", "[server]") {
     asio::io_context ctx{1};
     msrp::test::run(ctx, [&]() -> asio::awaitable<void> {
-        msrp::MSRPServer server(ctx.get_executor(), quick());
+        msrp::MSRPServer server(ctx.get_executor(), quick_connect_options());
         msrp::URI local;
         co_await server.prepare(local);
         completion s;

@@ -61,10 +61,10 @@ void check_rfc_example(const CPIMMessage& m, const std::string& to_name) {
     CHECK(m.datetime->offset_minutes == -480);
     CHECK(m.datetime->epoch_ms == 976743600000LL); // 2000-12-13T21:40:00Z
     REQUIRE(m.subjects.size() == 2);
-    CHECK(m.subjects[0] == msrp::cpim_subject{"", "the weather will be fine today"});
-    CHECK(m.subjects[1] == msrp::cpim_subject{"fr", "beau temps prevu pour aujourd'hui"});
+    CHECK(m.subjects[0] == msrp::CPIMSubject{"", "the weather will be fine today"});
+    CHECK(m.subjects[1] == msrp::CPIMSubject{"fr", "beau temps prevu pour aujourd'hui"});
     REQUIRE(m.namespaces.size() == 1);
-    CHECK(m.namespaces[0] == msrp::cpim_namespace{"MyFeatures", "mid:MessageFeatures@id.foo.com"});
+    CHECK(m.namespaces[0] == msrp::CPIMNamespace{"MyFeatures", "mid:MessageFeatures@id.foo.com"});
     CHECK(m.namespace_uri("MyFeatures") == "mid:MessageFeatures@id.foo.com");
     CHECK(m.namespace_uri("Other").empty());
     CHECK(m.require == std::vector<std::string>{"MyFeatures.VitalMessageOption"});
@@ -76,8 +76,8 @@ void check_rfc_example(const CPIMMessage& m, const std::string& to_name) {
     CHECK(m.headers[1].name == "MyFeatures.WackyMessageOption");
     CHECK(m.headers[1].value == "Use-silly-font");
     REQUIRE(m.content_headers.size() == 2);
-    CHECK(m.content_headers[0] == msrp::cpim_content_header{"Content-type", "text/xml; charset=utf-8"});
-    CHECK(m.content_headers[1] == msrp::cpim_content_header{"Content-ID", "<1234567890@foo.com>"});
+    CHECK(m.content_headers[0] == msrp::CPIMContentHeader{"Content-type", "text/xml; charset=utf-8"});
+    CHECK(m.content_headers[1] == msrp::CPIMContentHeader{"Content-ID", "<1234567890@foo.com>"});
     CHECK(m.content_type() == "text/xml; charset=utf-8");
 }
 
@@ -134,7 +134,7 @@ TEST_CASE("cpim: RFC 3862 header examples", "[cpim]") {
         check_round_trip(m);
 
         if (name == "From" || name == "To" || name == "cc") {
-            const msrp::cpim_address* a = nullptr;
+            const msrp::CPIMAddress* a = nullptr;
             if (name == "From" && m.from)
                 a = &*m.from;
             else if (name == "To" && m.to.size() == 1)
@@ -220,7 +220,7 @@ TEST_CASE("cpim: quoted display names and escapes", "[cpim]") {
 
     // Names that are not tokens are written quoted and escaped.
     CPIMMessage m;
-    m.from = msrp::cpim_address{"Al \"the\" \\ \t\x01 pal", "im:al@example.com"};
+    m.from = msrp::CPIMAddress{"Al \"the\" \\ \t\x01 pal", "im:al@example.com"};
     m.to.push_back({"Bob", "im:bob@example.com"});
     m.to.push_back({"Bob  Two", "im:bob2@example.com"});
     const std::string text = msrp::format_cpim(m);
@@ -265,7 +265,7 @@ TEST_CASE("cpim: DateTime forms", "[cpim]") {
     };
     for (const auto& r : table) {
         INFO(r.text);
-        msrp::cpim_datetime d;
+        msrp::CPIMDateTime d;
         REQUIRE_FALSE(msrp::parse_cpim_datetime(r.text, d));
         CHECK(d.text == r.text);
         CHECK(d.epoch_ms == r.epoch_ms);
@@ -284,18 +284,18 @@ TEST_CASE("cpim: DateTime forms", "[cpim]") {
     };
     for (const char* b : bad) {
         INFO(b);
-        msrp::cpim_datetime d;
+        msrp::CPIMDateTime d;
         CHECK(msrp::parse_cpim_datetime(b, d) == errc::bad_cpim_datetime);
     }
 }
 
 TEST_CASE("cpim: make_cpim_datetime and make_cpim_message", "[cpim]") {
-    msrp::cpim_datetime d;
+    msrp::CPIMDateTime d;
     REQUIRE_FALSE(msrp::make_cpim_datetime(1714557600250LL, 120, d));
     CHECK(d.text == "2024-05-01T12:00:00.250+02:00");
     CHECK(d.hour == 12);
     CHECK(d.epoch_ms == 1714557600250LL);
-    msrp::cpim_datetime parsed;
+    msrp::CPIMDateTime parsed;
     REQUIRE_FALSE(msrp::parse_cpim_datetime(d.text, parsed));
     CHECK(parsed == d);
 

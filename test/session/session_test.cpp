@@ -1,7 +1,7 @@
 // MSRPSession over real loopback sockets: messages, transactions, reports,
 // timeouts and shutdown.
 
-#include "session_helpers.hpp"
+#include "../support/session_helpers.hpp"
 #include "../support/io_test.hpp"
 
 #include <msrp/protocol/chunk_serializer.hpp>

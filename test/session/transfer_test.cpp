@@ -1,6 +1,6 @@
 // MSRPSession moving large messages over real loopback sockets.
 
-#include "session_helpers.hpp"
+#include "../support/session_helpers.hpp"
 #include "../support/io_test.hpp"
 
 #include <msrp/protocol/range_set.hpp>

@@ -1,7 +1,7 @@
 // MSRPChat: two chats over loopback, the outgoing side connecting and the
 // incoming side listening, observed through their notifications.
 
-#include "../session/session_helpers.hpp"
+#include "../support/session_helpers.hpp"
 #include "../support/io_test.hpp"
 
 #include <msrp/streams/chat.hpp>

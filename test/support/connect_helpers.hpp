@@ -1,5 +1,6 @@
 #pragma once
-// What the connection tests share: collecting a complete()'s outcome and
+// What the connection tests share: their connect options, an acceptor and
+// a connector bound to each other, collecting a complete()'s outcome, and
 // sleeping inside a coroutine.
 
 #include <msrp/connect/connector.hpp>
@@ -13,6 +14,7 @@
 #include <chrono>
 #include <memory>
 #include <system_error>
+#include <utility>
 
 namespace msrp::test {
 
@@ -32,6 +34,50 @@ inline asio::awaitable<void> complete_into(MSRPServer& server, Path remote, comp
     out.transport = co_await server.complete(remote, out.ec);
 }
 
+/// The connect options of the connection tests: the defaults, with a bind
+/// timeout that ends a bind gone wrong in seconds rather than the default
+/// 30 s, yet leaves a loaded sanitizer build plenty of room.
+inline connect_options quick_connect_options() {
+    connect_options o;
+    o.bind_timeout = std::chrono::seconds(5);
+    return o;
+}
+
+/// An AcceptorDirect and a ConnectorDirect on one executor, and what
+/// binding them to each other gave. Callers check the outcome themselves.
+struct direct_pair {
+    AcceptorDirect acceptor;
+    ConnectorDirect connector;
+    Path acceptor_path, connector_path; ///< set by `prepare`
+    completion accepted, connected;     ///< set by `complete`
+
+    direct_pair(const asio::any_io_executor& executor, const connect_options& acceptor_options,
+                const connect_options& connector_options)
+        : acceptor(executor, acceptor_options), connector(executor, connector_options) {}
+    explicit direct_pair(const asio::any_io_executor& executor,
+                         const connect_options& options = quick_connect_options())
+        : direct_pair(executor, options, options) {}
+
+    /// Prepares the acceptor on `acceptor_uri` (its TLS, host, port), then
+    /// the connector on the defaults.
+    asio::awaitable<void> prepare(URI acceptor_uri) {
+        URI connector_uri;
+        acceptor_path = co_await acceptor.prepare(acceptor_uri);
+        connector_path = co_await connector.prepare(connector_uri);
+    }
+    /// Both `complete` at once, each given the other's path.
+    asio::awaitable<void> complete() {
+        using namespace asio::experimental::awaitable_operators;
+        co_await (complete_into(acceptor, connector_path, accepted) &&
+                  complete_into(connector, acceptor_path, connected));
+    }
+    /// `prepare`, then `complete`.
+    asio::awaitable<void> bind(URI acceptor_uri) {
+        co_await prepare(std::move(acceptor_uri));
+        co_await complete();
+    }
+};
+
 /// Both ends of a connection bound over loopback: the acceptor's side and
 /// the connector's side.
 struct transport_pair {
@@ -42,18 +88,13 @@ struct transport_pair {
 /// (No default argument: GCC 12 mishandles a default-argument temporary in
 /// a co_await expression. Callers name their options first.)
 inline asio::awaitable<transport_pair> make_transport_pair(connect_options options) {
-    using namespace asio::experimental::awaitable_operators;
     const auto executor = co_await asio::this_coro::executor;
-    AcceptorDirect acceptor(executor, options);
-    ConnectorDirect connector(executor, options);
-    URI acceptor_uri, connector_uri;
-    const auto acceptor_path = co_await acceptor.prepare(acceptor_uri);
-    const auto connector_path = co_await connector.prepare(connector_uri);
-    completion a, c;
-    co_await (complete_into(acceptor, connector_path, a) && complete_into(connector, acceptor_path, c));
-    if (a.ec || c.ec)
-        throw std::system_error(a.ec ? a.ec : c.ec, "make_transport_pair");
-    co_return transport_pair{std::move(a.transport), std::move(c.transport)};
+    direct_pair pair(executor, options);
+    const URI any_local;
+    co_await pair.bind(any_local);
+    if (pair.accepted.ec || pair.connected.ec)
+        throw std::system_error(pair.accepted.ec ? pair.accepted.ec : pair.connected.ec, "make_transport_pair");
+    co_return transport_pair{std::move(pair.accepted.transport), std::move(pair.connected.transport)};
 }
 
 inline asio::awaitable<transport_pair> make_transport_pair() {

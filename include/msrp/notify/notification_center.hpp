@@ -7,7 +7,7 @@
 /// ```
 /// msrp::NotificationCenter center(io.get_executor());
 /// auto sub = center.add_observer([](const msrp::Notification& n) {
-///     if (auto* got = n.data_as<msrp::ChatGotMessage>())
+///     if (auto* got = n.data_as<msrp::ChatGotMessageData>())
 ///         std::cout << got->content << "\n";
 /// }, msrp::notification::chat_got_message);
 /// ```

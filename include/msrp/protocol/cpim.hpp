@@ -25,18 +25,18 @@ struct cpim_limits {
 };
 
 /// A From, To or cc value: `[ Formal-name ] "<" URI ">"` (RFC 3862 §4.1-4.3).
-struct cpim_address {
+struct CPIMAddress {
     /// The display name with quotes removed and §3.6 escapes decoded (UTF-8);
     /// empty when there is none.
     std::string display_name;
     /// The URI between `<` and `>`, as written (`im:alice@example.com`).
     std::string uri;
-    friend bool operator==(const cpim_address&, const cpim_address&) = default;
+    friend bool operator==(const CPIMAddress&, const CPIMAddress&) = default;
 };
 
 /// A DateTime value (RFC 3862 §4.4, RFC 3339 `date-time`), kept as received
 /// and broken down. The fields describe local time at `offset_minutes`.
-struct cpim_datetime {
+struct CPIMDateTime {
     /// The value as received; `format_cpim` writes it back unchanged, so it
     /// is the authority when it and the fields disagree.
     std::string text;
@@ -45,27 +45,27 @@ struct cpim_datetime {
     int millisecond = 0;      ///< the fraction of a second, truncated to milliseconds
     int offset_minutes = 0;   ///< local time minus UTC (`Z` and `-00:00` give 0)
     std::int64_t epoch_ms = 0;///< milliseconds since 1970-01-01T00:00:00Z (a leap second counts as the next :00)
-    friend bool operator==(const cpim_datetime&, const cpim_datetime&) = default;
+    friend bool operator==(const CPIMDateTime&, const CPIMDateTime&) = default;
 };
 
 /// A Subject header (RFC 3862 §4.5); a message may have one per language.
-struct cpim_subject {
+struct CPIMSubject {
     std::string lang;   ///< the `;lang=` tag, empty when absent
     std::string text;   ///< the value as written
-    friend bool operator==(const cpim_subject&, const cpim_subject&) = default;
+    friend bool operator==(const CPIMSubject&, const CPIMSubject&) = default;
 };
 
 /// An NS header (RFC 3862 §4.6): `prefix` stands for `uri` in header names
 /// `prefix.Name`. An empty prefix declares the default name space.
-struct cpim_namespace {
+struct CPIMNamespace {
     std::string prefix;
     std::string uri;
-    friend bool operator==(const cpim_namespace&, const cpim_namespace&) = default;
+    friend bool operator==(const CPIMNamespace&, const CPIMNamespace&) = default;
 };
 
 /// A CPIM header with no field of its own in `CPIMMessage`, typically one of
 /// an NS-declared name space (`MyFeatures.WackyMessageOption`).
-struct cpim_header {
+struct CPIMHeader {
     std::string name;                 ///< as written, prefix included
     std::vector<std::string> params;  ///< each `;name=value` without the `;`, as written
     std::string value;                ///< as written, without the surrounding whitespace
@@ -73,14 +73,14 @@ struct cpim_header {
     std::string_view prefix() const noexcept;
     /// The part of `name` after its `.` (all of it when there is none).
     std::string_view local_name() const noexcept;
-    friend bool operator==(const cpim_header&, const cpim_header&) = default;
+    friend bool operator==(const CPIMHeader&, const CPIMHeader&) = default;
 };
 
 /// A MIME header of the encapsulated content (Content-Type, Content-ID, ...).
-struct cpim_content_header {
+struct CPIMContentHeader {
     std::string name;   ///< as written (`Content-type` stays so)
     std::string value;  ///< unfolded (RFC 5322 §2.2.3), without surrounding whitespace
-    friend bool operator==(const cpim_content_header&, const cpim_content_header&) = default;
+    friend bool operator==(const CPIMContentHeader&, const CPIMContentHeader&) = default;
 };
 
 /// A message/cpim entity (RFC 3862 §2): message headers, an empty line, the
@@ -90,15 +90,15 @@ struct cpim_content_header {
 /// DateTime, Subject, NS, Require, then `headers`; NS comes before the
 /// headers it prefixes, as RFC 3862 §3.4 requires.
 struct CPIMMessage {
-    std::optional<cpim_address> from;           ///< at most one (§4.1)
-    std::vector<cpim_address> to;               ///< in order (§4.2)
-    std::vector<cpim_address> cc;               ///< in order (§4.3)
-    std::optional<cpim_datetime> datetime;      ///< at most one (§4.4)
-    std::vector<cpim_subject> subjects;         ///< in order (§4.5)
-    std::vector<cpim_namespace> namespaces;     ///< in order (§4.6)
+    std::optional<CPIMAddress> from;            ///< at most one (§4.1)
+    std::vector<CPIMAddress> to;                ///< in order (§4.2)
+    std::vector<CPIMAddress> cc;                ///< in order (§4.3)
+    std::optional<CPIMDateTime> datetime;       ///< at most one (§4.4)
+    std::vector<CPIMSubject> subjects;          ///< in order (§4.5)
+    std::vector<CPIMNamespace> namespaces;      ///< in order (§4.6)
     std::vector<std::string> require;           ///< header names of all Require headers, in order (§4.7)
-    std::vector<cpim_header> headers;           ///< every other message header, in order
-    std::vector<cpim_content_header> content_headers; ///< MIME headers of the content, in order
+    std::vector<CPIMHeader> headers;            ///< every other message header, in order
+    std::vector<CPIMContentHeader> content_headers; ///< MIME headers of the content, in order
     std::string body;                           ///< the content, octet for octet
 
     /// The value of the first Content-Type content header (names compare
@@ -146,16 +146,26 @@ std::string format_cpim(const CPIMMessage& message);
 /// Parses an RFC 3339 `date-time` (`2000-12-13T13:40:00-08:00`,
 /// `...T13:40:00.123Z`; `t` and `z` in lower case too). Error:
 /// `bad_cpim_datetime` (grammar, or a field out of range such as Feb 30).
-std::error_code parse_cpim_datetime(std::string_view text, cpim_datetime& out);
+std::error_code parse_cpim_datetime(std::string_view text, CPIMDateTime& out);
 
 /// The DateTime for `epoch_ms` in local time at `offset_minutes` (-1439..1439),
 /// written with milliseconds (`2024-05-01T10:00:00.250+02:00`, `Z` for 0).
 /// Error: `invalid_argument` when the offset or the year (0..9999) is out of range.
-std::error_code make_cpim_datetime(std::int64_t epoch_ms, int offset_minutes, cpim_datetime& out);
+std::error_code make_cpim_datetime(std::int64_t epoch_ms, int offset_minutes, CPIMDateTime& out);
 
 /// A message as a chat sends it: From, To, DateTime, one Content-Type
 /// content header and the body. An empty `content_type` writes none.
-CPIMMessage make_cpim_message(cpim_address from, cpim_address to, cpim_datetime datetime,
+CPIMMessage make_cpim_message(CPIMAddress from, CPIMAddress to, CPIMDateTime datetime,
                               std::string content_type, std::string body);
+
+/// The names these types had before the naming rule of README.md ("Naming"):
+/// kept so that code written against them still compiles; new code uses the
+/// PascalCase names.
+using cpim_address = CPIMAddress;
+using cpim_datetime = CPIMDateTime;
+using cpim_subject = CPIMSubject;
+using cpim_namespace = CPIMNamespace;
+using cpim_header = CPIMHeader;
+using cpim_content_header = CPIMContentHeader;
 
 } // namespace msrp

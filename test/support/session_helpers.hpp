@@ -2,7 +2,7 @@
 // What the session tests share: a bound pair of sessions over loopback,
 // recorders for what the handlers hear, and bounded waits.
 
-#include "../support/connect_helpers.hpp"
+#include "connect_helpers.hpp"
 
 #include <msrp/session/session.hpp>
 

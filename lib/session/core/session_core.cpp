@@ -88,10 +88,11 @@ std::error_code session_core::queue_chunk(Chunk chunk, response_handler on_respo
             return errc::invalid_argument;
     }
     // Checked now, so that the caller hears of a chunk that cannot be
-    // written rather than its handler later.
-    if (const auto ec = serialize(chunk, batch_.scratch))
+    // written rather than its handler later. (Not in the batch's scratch:
+    // a handler may queue a chunk while a batch is being filled.)
+    if (const auto ec = serialize(chunk, checked_))
         return ec;
-    const std::size_t cost = chunk.data.size() + batch_.scratch.head.size() + send_queue::item_overhead;
+    const std::size_t cost = chunk.data.size() + checked_.head.size() + send_queue::item_overhead;
     if (!queue_.has_room(cost))
         return errc::queue_full;
     queued_chunk q;
@@ -338,9 +339,9 @@ void session_core::send_keepalive() {
     q.chunk.set_header("Keep-Alive", "yes");
     q.internal = true;
     q.keepalive = true;
-    if (serialize(q.chunk, batch_.scratch))
+    if (serialize(q.chunk, checked_))
         return; // cannot happen: every field is ours
-    const std::size_t cost = batch_.scratch.head.size() + send_queue::item_overhead;
+    const std::size_t cost = checked_.head.size() + send_queue::item_overhead;
     queue_.push_chunk(std::move(q), cost);
     keepalive_pending_ = true;
 }

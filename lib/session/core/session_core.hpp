@@ -23,6 +23,7 @@
 #include "write_batch.hpp"
 
 #include <msrp/detail/ident_map.hpp>
+#include <msrp/protocol/chunk_serializer.hpp>
 #include <msrp/protocol/incoming_chunk.hpp>
 #include <msrp/protocol/message_assembler.hpp>
 #include <msrp/protocol/path.hpp>
@@ -192,7 +193,8 @@ private:
     /// The message whose source is being read for the batch.
     std::shared_ptr<outgoing_message> reading_;
     time_point last_traffic_;
-    std::string range_text_; ///< reused for a SEND's Byte-Range value
+    std::string range_text_;    ///< reused for a SEND's Byte-Range value
+    serialized_chunk checked_;  ///< reused to check chunks as they are queued
 
     enum class shutdown_phase { flushing, awaiting_answers };
     shutdown_phase shutdown_phase_ = shutdown_phase::flushing;

@@ -2,7 +2,7 @@
 // (one JSON line) per chunk, in wire order, however many chunks a write
 // gathers (traffic_log.hpp: a call never spans two chunks).
 
-#include "session_helpers.hpp"
+#include "../support/session_helpers.hpp"
 #include "../support/io_test.hpp"
 
 #include <msrp/transport/traffic_log.hpp>

@@ -2,7 +2,7 @@
 // loops a stream spawns, and the lifecycle hooks as a stream kind other than
 // the chat sees them (two test streams over loopback).
 
-#include "../session/session_helpers.hpp"
+#include "../support/session_helpers.hpp"
 #include "../support/io_test.hpp"
 
 #include <msrp/protocol/error.hpp>

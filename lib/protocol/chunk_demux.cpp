@@ -191,15 +191,24 @@ void chunk_demux::take(IncomingChunk& out, slot to) {
 }
 
 ByteRange chunk_demux::next_segment_range() noexcept {
-    // A segment's Byte-Range covers the bytes it carries; the last one ends
-    // where the chunk said it ends.
+    // A segment's Byte-Range covers the bytes it carries and stays well
+    // formed whatever the peer announced: bytes past the announced total
+    // (the peer's mistake, which reassembly then finds) make the total
+    // unknown, and positions near 2^64 saturate instead of wrapping.
+    constexpr auto unknown = ByteRange::unknown;
     const std::uint64_t size = chunk_.data.size();
-    ByteRange r{next_segment_start_, next_segment_start_ + size - 1, announced_.total};
-    if (last_segment_ && announced_.end != ByteRange::unknown)
+    const std::uint64_t start = next_segment_start_;
+    const bool overflows = start > unknown - size;
+    ByteRange r{start, overflows ? unknown : start + size - 1, announced_.total};
+    // The last one ends where the chunk said it ends, so that a body that
+    // does not match its Byte-Range reads the same in segments as whole.
+    if (last_segment_ && announced_.end != unknown && announced_.end + 1 >= start)
         r.end = announced_.end;
     if (size == 0)
-        r.end = r.start - 1;
-    next_segment_start_ += size;
+        r.end = start - 1;
+    if (r.total != unknown && (r.end != unknown ? r.end > r.total : start > r.total + 1))
+        r.total = unknown;
+    next_segment_start_ = overflows ? unknown : start + size;
     return r;
 }
 

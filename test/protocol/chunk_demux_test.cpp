@@ -583,3 +583,23 @@ TEST_CASE("a reader that keeps its chunk reads without allocating once warm", "[
     CHECK(bodies[2] == bodies[0]);
     CHECK(bodies[3] == bodies[1]);
 }
+
+TEST_CASE("segments of a body longer than its Byte-Range says keep well-formed ranges", "[demux]") {
+    // The peer announces 10 octets and sends 20: reassembly must find the
+    // mistake, so the segments must still parse.
+    const auto wire = send_to(bob, std::string(20, 'o'), "0v3rrun0", "1-10/10");
+    const auto head_end = wire.find("\r\n\r\n") + 4;
+    driver d;
+    d.who.segment_bytes = 0;
+    REQUIRE(d.feed(wire.substr(0, head_end + 15)));
+    REQUIRE(d.feed(wire.substr(head_end + 15)));
+    REQUIRE(d.result.out.size() == 2);
+    const auto first = d.result.out[0].chunk.byte_range();
+    const auto last = d.result.out[1].chunk.byte_range();
+    REQUIRE(first);
+    REQUIRE(last);
+    CHECK(*first == msrp::ByteRange{1, 15, msrp::ByteRange::unknown});
+    CHECK(last->start == 16);
+    CHECK(last->end == 20);
+    CHECK(last->total == msrp::ByteRange::unknown);
+}

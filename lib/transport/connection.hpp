@@ -1,10 +1,11 @@
 #pragma once
 // One MSRP connection (TCP or TLS) and what every session over it shares:
-// the byte stream, the read buffer and parser, and the order of writes.
-// An `MSRPTransport` is one session's view of a connection; usually a
-// connection carries one session, but RFC 4975 §5.4 lets a peer carry
-// several over one connection, and then each chunk read goes to the session
-// its To-Path names. Internal header.
+// the byte stream, the read buffer and the demux that splits it into
+// chunks, and the order of writes. An `MSRPTransport` is one session's view
+// of a connection, with a slot here (`session_slot`); usually a connection
+// carries one session, but RFC 4975 §5.4 lets a peer carry several over one
+// connection, and then each chunk read goes to the session its To-Path
+// names (`chunk_demux` decides; the connection is its router). Internal header.
 
 #include <msrp/protocol/chunk_demux.hpp>
 #include <msrp/transport/transport.hpp>

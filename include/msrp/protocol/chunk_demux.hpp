@@ -27,7 +27,7 @@ enum class demux_event : std::uint8_t {
     unknown_session, ///< a whole chunk whose To-Path names no session: `take()` it, then offer it
                      ///< elsewhere or give it to `router::fallback_session()` (it answers 481)
     skipped,         ///< a chunk ended that nobody takes (its session left): nothing to hand out
-    error,           ///< `demux_result::ec` says why; the demux stays failed
+    error,           ///< `chunk_demux::result::ec` says why; the demux stays failed
 };
 
 /// Chunks of several sessions over one connection (RFC 4975 §5.4), on top
@@ -46,7 +46,9 @@ enum class demux_event : std::uint8_t {
 ///
 /// Memory: the demux keeps one chunk, the one being read. A whole chunk's
 /// body is at most `max_chunk_body_bytes` (`errc::body_too_large` beyond);
-/// a chunk read in segments keeps only the bytes of the next segment.
+/// a chunk read for segments keeps only the bytes of its next segment,
+/// about `segment_bytes` plus what the last input brought (it comes out
+/// whole only when it was complete in one input), and is not limited.
 /// `take()` swaps the chunk into the caller's object, so a caller that
 /// passes the same object each time reads without allocating once warm.
 class chunk_demux {
@@ -104,7 +106,9 @@ public:
 
     /// One event over `input`, routed by `routes` among the sessions,
     /// with `who` reading. While a chunk is read in segments, only its
-    /// session (`segment_owner()`) may be the reader.
+    /// session (`segment_owner()`) may be the reader. `result::wire` views
+    /// `input`. Errors (final): every `chunk_parser` error, and
+    /// `errc::body_too_large` for a whole chunk over `max_chunk_body_bytes`.
     result step(std::string_view input, const reader& who, const router& routes);
     /// As above for a single session: every chunk is `who`'s.
     result step(std::string_view input, const reader& who);

@@ -24,7 +24,7 @@
 
 namespace msrp::detail {
 
-class connection : public std::enable_shared_from_this<connection>, private chunk_demux::router {
+class connection final : public std::enable_shared_from_this<connection>, private chunk_demux::router {
 public:
     connection(std::unique_ptr<byte_stream> stream, transport_options options);
     ~connection();

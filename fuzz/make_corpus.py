@@ -26,6 +26,11 @@ changing this script, not by hand. Files over MAX_SEED_BYTES are skipped
                      line ends (LF-only / CRLF), the RFC 3994 §6.1 schema (well formed, wrong root),
                      and a few handmade documents (prefixes, references and
                      CDATA, nested extensions, comments and a byte order mark).
+  chunk_demux_fuzz   multi-chunk streams of the *.msrp vectors (RFC 4975/4976
+                     messages with several To-Paths, all valid-edge/ messages,
+                     the two RFC 4975 §11.4 chunks), each behind an 8-byte
+                     configuration prefix (sessions, URIs, segments, readers, a
+                     session leaving, body limit; see chunk_demux_fuzz.cpp).
   sdp_media_fuzz     every *.sdp vector (main, valid-edge/) as is and LF-only,
                      each one's media section alone (from its m= line), and a
                      few handmade descriptions (every MSRP attribute, other
@@ -73,6 +78,47 @@ SMALL_LIMIT_VARIANTS = [
     # line 48, head 96, 4 headers, tid 9, no body at all
     ("limits-tight", (20, 10, 0x13, 0x00)),
 ]
+
+
+def demux_prefix(sessions=1, strangers=False, small_limit=None, lenient=False, rotate=False,
+                 only_first_segments=False, piece=0, segment=None, uris=(0, 1, 2, 3), seed=0,
+                 leaver=0, leave_after=0):
+    """The 8 configuration bytes read by chunk_demux_fuzz.cpp (decode_config).
+
+    sessions: 1..4; uris: per session 0..2 = the n-th distinct To-Path target
+    of the stream, 3 = a URI naming nothing; segment: None for whole chunks,
+    else the segment size (0..254); piece: max piece size - 1; leave_after:
+    the session `leaver` leaves after 4 * leave_after steps (0: nobody);
+    small_limit: whole chunk bodies of at most 32 * small_limit bytes.
+    """
+    flags = (sessions - 1) | (0x04 if strangers else 0) | (0x08 if small_limit is not None else 0)
+    flags |= (0x10 if lenient else 0) | (0x20 if rotate else 0) | (0x40 if only_first_segments else 0)
+    uri_byte = 0
+    for i, u in enumerate(uris):
+        uri_byte |= u << (2 * i)
+    return bytes([flags, piece, 0 if segment is None else segment + 1, uri_byte, seed & 0xFF, (seed >> 8) & 0xFF,
+                  leaver | (leave_after << 2), small_limit or 0])
+
+
+def demux_seeds(vectors, msrp_files):
+    """Seeds for chunk_demux_fuzz: (name, bytes)."""
+    def stream(parts):
+        return b"".join(p.read_bytes() for p in parts)
+
+    relayed = stream([p for p in msrp_files if p.parent == vectors and
+                      p.name.startswith(("rfc4975-s4", "rfc4975-s11.1", "rfc4976-s3"))])
+    edge = stream([p for p in msrp_files if p.parent.name == "valid-edge"])
+    cpim = stream([vectors / "rfc4975-s11.4-fig14-cpim-chunk1-send.msrp",
+                   vectors / "rfc4975-s11.4-fig15-cpim-chunk2-send.msrp"])
+    yield "relayed-2sessions-seg16", demux_prefix(sessions=2, piece=31, segment=16, uris=(0, 1), seed=1) + relayed
+    yield "relayed-3sessions-strangers", demux_prefix(sessions=3, strangers=True, rotate=True, piece=63,
+                                                      uris=(0, 1, 3), seed=2) + relayed
+    yield "relayed-4sessions-leave", demux_prefix(sessions=4, rotate=True, piece=15, segment=4, uris=(2, 0, 1, 3),
+                                                  seed=3, leaver=0, leave_after=10) + relayed
+    yield "edge-1session-seg0", demux_prefix(lenient=True, piece=7, segment=0, seed=4) + edge
+    yield "edge-2sessions-small-limit", demux_prefix(sessions=2, lenient=True, small_limit=4, only_first_segments=True,
+                                                     piece=40, segment=32, uris=(0, 1), seed=5) + edge
+    yield "cpim-chunks-2sessions-bytewise", demux_prefix(sessions=2, piece=0, segment=0, uris=(0, 3), seed=6) + cpim
 
 
 def msrp_vectors(vectors):
@@ -263,6 +309,13 @@ def main():
             sys.exit(f"{name} is {len(data)} bytes, over {MAX_SEED_BYTES}")
         (parser_dir / f"{name}.random64").write_bytes(prefix(RANDOM | LENIENT, piece=63, seed=1) + data)
 
+    demux_dir = args.out / "chunk_demux_fuzz"
+    reset_dir(demux_dir)
+    for name, data in demux_seeds(vectors, msrp_files):
+        if len(data) > MAX_SEED_BYTES:
+            sys.exit(f"{name} is {len(data)} bytes, over {MAX_SEED_BYTES}")
+        (demux_dir / name).write_bytes(data)
+
     uri_dir = args.out / "uri_fuzz"
     reset_dir(uri_dir)
     values = path_values(vectors, msrp_files)
@@ -293,7 +346,7 @@ def main():
              else iscomposing_dir)
     print(f"{shown}: {len(iscomposing_files)} files, {sum(f.stat().st_size for f in iscomposing_files)} bytes")
 
-    for d in (roundtrip, parser_dir, uri_dir, assembler_dir, cpim_dir):
+    for d in (roundtrip, parser_dir, demux_dir, uri_dir, assembler_dir, cpim_dir):
         files = list(d.iterdir())
         print(f"{d.relative_to(args.out.parent) if d.is_relative_to(args.out.parent) else d}: "
               f"{len(files)} files, {sum(f.stat().st_size for f in files)} bytes")

@@ -126,11 +126,14 @@ struct MSRPServer::state : std::enable_shared_from_this<state> {
         auto stream = co_await detail::accept_stream(std::move(socket), l->tls, options, ec);
         if (ec)
             co_return nullptr;
-        auto transport = std::make_unique<MSRPTransport>(std::move(stream), URI{}, Path{}, Path{}, options.transport);
+        // The server builds the connection itself: it alone watches it for
+        // sessions of its own (RFC 4975 §5.4).
+        auto conn = std::make_shared<detail::connection>(std::move(stream), options.transport);
+        auto transport = std::make_unique<MSRPTransport>(conn, URI{}, Path{}, Path{});
         first = co_await transport->read_chunk(std::nullopt, ec);
         if (ec)
             co_return nullptr;
-        watch_for_shared_sessions(*transport);
+        watch_for_shared_sessions(*conn);
         co_return transport;
     }
 
@@ -171,8 +174,8 @@ struct MSRPServer::state : std::enable_shared_from_this<state> {
         return true;
     }
 
-    void watch_for_shared_sessions(MSRPTransport& transport) {
-        transport.shared_connection()->on_unknown_session(
+    void watch_for_shared_sessions(detail::connection& conn) {
+        conn.on_unknown_session(
             [weak = weak_from_this()](const std::shared_ptr<detail::connection>& conn, IncomingChunk& first) {
                 const auto self = weak.lock();
                 return self && self->offer_shared(conn, first);

@@ -105,6 +105,9 @@ void chunk_parser::reset() noexcept {
     suspect_ = suspect::none;
     suspect_end_ = 0;
     error_ = {};
+    // The next head's paths relate to no head handed out before.
+    checked_paths_[0].clear();
+    checked_paths_[1].clear();
 }
 
 parse_result chunk_parser::fail(std::error_code ec) {
@@ -395,6 +398,7 @@ std::error_code chunk_parser::check_head(std::string_view input) {
         checked_paths_[0].assign(to);
         checked_paths_[1].assign(from);
     }
+    head_.same_paths_as_previous = paths_known;
     head_.to_path = value(known_header::to_path);
     head_.from_path = value(known_header::from_path);
 

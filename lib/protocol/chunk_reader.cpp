@@ -19,7 +19,7 @@ void copy_head(const chunk_head& head, Chunk& out) {
 }
 
 chunk_reader::chunk_reader(parser_options options, std::uint64_t max_body_bytes)
-    : parser_(options), max_body_bytes_(max_body_bytes) {}
+    : demux_(options, max_body_bytes) {}
 
 std::error_code chunk_reader::feed(std::string_view bytes) {
     if (error_)
@@ -34,30 +34,27 @@ std::error_code chunk_reader::feed(std::string_view bytes) {
 
 std::error_code chunk_reader::run() {
     for (;;) {
-        const auto r = parser_.parse(std::string_view(pending_).substr(pending_begin_));
+        const auto r = demux_.step(std::string_view(pending_).substr(pending_begin_), chunk_demux::reader{});
+        pending_begin_ += r.consumed;
         switch (r.event) {
-        case parse_event::need_more:
+        case demux_event::need_more:
             return {};
-        case parse_event::head:
-            copy_head(parser_.head(), current_);
+        case demux_event::chunk: {
+            IncomingChunk chunk;
+            demux_.take(chunk, r.to);
+            ready_.push_back(std::move(chunk));
             break;
-        case parse_event::body:
-            if (current_.data.size() + r.body.size() > max_body_bytes_) {
-                error_ = errc::body_too_large;
-                return error_;
-            }
-            current_.data.append(r.body);
-            break;
-        case parse_event::end:
-            current_.contflag = parser_.continuation_flag();
-            ready_.push_back(std::move(current_));
-            current_ = Chunk{};
-            break;
-        case parse_event::error:
+        }
+        case demux_event::error:
             error_ = r.ec;
             return error_;
+        case demux_event::head:
+        case demux_event::body:
+        case demux_event::segment:         // not asked for
+        case demux_event::unknown_session: // one session: every chunk is its own
+        case demux_event::skipped:
+            break;
         }
-        pending_begin_ += r.consumed;
     }
 }
 
@@ -75,7 +72,7 @@ std::optional<Chunk> chunk_reader::next() {
 std::error_code chunk_reader::finish() const noexcept {
     if (error_)
         return error_;
-    return parser_.finish(pending_.size() - pending_begin_);
+    return demux_.finish(pending_.size() - pending_begin_);
 }
 
 std::error_code parse_chunk(std::string_view bytes, Chunk& out, parser_options options) {

@@ -1,6 +1,5 @@
 #include "connection.hpp"
 
-#include <msrp/protocol/chunk_reader.hpp>
 #include <msrp/protocol/chunk_serializer.hpp>
 
 #include <asio/error.hpp>
@@ -28,13 +27,13 @@ constexpr std::size_t end_line_overhead = 2 + 7 + 64 + 3;
 connection::connection(std::unique_ptr<byte_stream> stream, transport_options options)
     : stream_(std::move(stream)),
       options_(std::move(options)),
-      parser_(options_.parser),
+      demux_(options_.parser, options_.max_chunk_body_bytes),
       read_change_(stream_->get_executor()),
       write_buffer_(std::make_unique<serialized_chunk>()),
       write_done_(stream_->get_executor()) {
     // The buffer holds a whole head while the parser checks it in place.
     buffer_size_ = std::max(options_.read_buffer_bytes,
-                            parser_.options().limits.max_header_block_bytes + end_line_overhead);
+                            demux_.parser().options().limits.max_header_block_bytes + end_line_overhead);
     // Not zeroed: its pages stay untouched until bytes arrive there, so an
     // idle or quiet connection costs little memory.
     buffer_ = std::make_unique_for_overwrite<char[]>(buffer_size_);
@@ -44,25 +43,29 @@ connection::connection(std::unique_ptr<byte_stream> stream, transport_options op
 
 connection::~connection() = default;
 
-void connection::attach(MSRPTransport& session) {
-    sessions_.push_back(&session);
+session_slot& connection::attach(const URI& local_uri) {
+    auto& slot = *slots_.emplace_back(std::make_unique<session_slot>(next_slot_id_++, local_uri));
+    sessions_.push_back(&slot);
     routes_changed();
+    return slot;
 }
 
-void connection::detach(MSRPTransport& session) noexcept {
+void connection::detach(session_slot& session, std::error_code closed) noexcept {
+    if (closed)
+        session.closed = closed;
+    if (std::find(sessions_.begin(), sessions_.end(), &session) == sessions_.end())
+        return;
     std::erase(sessions_, &session);
-    if (partial_owner_ == &session)
-        partial_owner_ = nullptr;
-    if (routed_to_ == &session)
-        routed_to_ = nullptr;
-    routes_changed();
+    demux_.session_left(session.id);
     read_change_.notify();
 }
 
-void connection::routes_changed() noexcept {
-    last_to_path_.clear();
-    last_to_session_ = nullptr;
+void connection::release(session_slot& session) noexcept {
+    detach(session);
+    std::erase_if(slots_, [&](const auto& s) { return s.get() == &session; });
 }
+
+void connection::routes_changed() noexcept { demux_.forget_routes(); }
 
 void connection::log_state(connection_state state, std::error_code ec, std::string_view detail) const {
     if (options_.logger)
@@ -223,65 +226,75 @@ asio::awaitable<void> connection::write_chunk(const Chunk& chunk, std::error_cod
 
 bool connection::inbox_full() const noexcept {
     for (const auto* s : sessions_)
-        if (s->inbox_.size() >= options_.max_inbox_chunks)
+        if (s->inbox.size() >= options_.max_inbox_chunks)
             return true;
     return false;
 }
 
-MSRPTransport* connection::route(const chunk_head& head, MSRPTransport& reader) {
-    // The usual case, one session and nobody to offer strangers to, costs nothing.
-    if (sessions_.size() <= 1 && !unknown_session_)
-        return fallback(reader);
-    if (last_to_session_ && head.to_path == last_to_path_)
-        return last_to_session_;
-    // RFC 4975 §7.3: the request is for the session whose URI the To-Path
-    // names (at an endpoint the To-Path has that URI alone); a response's
-    // To-Path names the session that sent the request.
-    Path to;
-    if (parse_path(head.to_path, to) || to.empty())
-        return fallback(reader);
-    for (auto* s : sessions_) {
-        if (s->local_uri() == to.front()) {
-            last_to_path_.assign(head.to_path);
-            last_to_session_ = s;
+session_slot* connection::attached(chunk_demux::slot id) const noexcept {
+    for (auto* s : sessions_)
+        if (s->id == id)
             return s;
-        }
-    }
     return nullptr;
 }
 
-MSRPTransport* connection::fallback(MSRPTransport& reader) const noexcept {
-    // A chunk for no session goes to one that can answer it (481); a reader
-    // that left the connection cannot.
-    if (std::find(sessions_.begin(), sessions_.end(), &reader) != sessions_.end())
-        return &reader;
-    return sessions_.empty() ? nullptr : sessions_.front();
+chunk_demux::slot connection::find_session(const URI& to) const {
+    for (const auto* s : sessions_)
+        if (*s->local_uri == to)
+            return s->id;
+    return chunk_demux::no_slot;
 }
 
-bool connection::hand_over(MSRPTransport* to, MSRPTransport& reader, IncomingChunk& out) {
-    // The routed chunk goes to the reader's own result, another session's
-    // inbox, or (no session left) nowhere. True when the reader got it.
-    if (to == &reader) {
-        out = std::move(routed_);
+chunk_demux::slot connection::fallback_session(chunk_demux::slot reader) const {
+    // A chunk for no session goes to one that can answer it (481); a reader
+    // that left the connection cannot.
+    if (attached(reader))
+        return reader;
+    return sessions_.empty() ? chunk_demux::no_slot : sessions_.front()->id;
+}
+
+bool connection::routes_by_to_path() const { return sessions_.size() > 1 || unknown_session_; }
+
+bool connection::hand_over(chunk_demux::slot to, session_slot& reader, IncomingChunk& out) {
+    // The chunk the demux has ready goes to the reader's own result or to
+    // another session's inbox. True when the reader got it.
+    if (to == reader.id) {
+        demux_.take(out, to);
         return true;
     }
-    if (to)
-        to->inbox_.push_back(std::move(routed_));
+    if (auto* s = attached(to))
+        demux_.take(s->inbox.emplace_back(), to);
     return false;
 }
 
-asio::awaitable<void> connection::read(MSRPTransport& session, IncomingChunk& out, std::optional<std::size_t> size,
+bool connection::offer_stranger(session_slot& reader, IncomingChunk& out) {
+    // A server may start a session for it; else a session answers it 481.
+    IncomingChunk stranger;
+    demux_.take(stranger, chunk_demux::no_slot);
+    if (unknown_session_ && unknown_session_(shared_from_this(), stranger))
+        return false;
+    const auto to = fallback_session(reader.id);
+    if (to == reader.id) {
+        out = std::move(stranger);
+        return true;
+    }
+    if (auto* s = attached(to))
+        s->inbox.push_back(std::move(stranger));
+    return false;
+}
+
+asio::awaitable<void> connection::read(session_slot& session, IncomingChunk& out, std::optional<std::size_t> size,
                                        std::error_code& ec) {
     ec = {};
     for (;;) {
-        if (!session.inbox_.empty()) {
-            out = std::move(session.inbox_.front());
-            session.inbox_.pop_front();
+        if (!session.inbox.empty()) {
+            out = std::move(session.inbox.front());
+            session.inbox.pop_front();
             read_change_.notify(); // a reader may be waiting for room
             co_return;
         }
-        if (session.closed_) {
-            ec = session.closed_;
+        if (session.closed) {
+            ec = session.closed;
             co_return;
         }
         if (error_) {
@@ -290,10 +303,11 @@ asio::awaitable<void> connection::read(MSRPTransport& session, IncomingChunk& ou
         }
         // The socket has one reader at a time; a chunk read in segments
         // keeps it until it ends; a full inbox stops reading (backpressure).
-        const bool others_chunk = partial_active_ && partial_owner_ && partial_owner_ != &session;
-        if (reader_ || others_chunk || (!partial_active_ && inbox_full())) {
-            if (session.read_wait_hook_)
-                session.read_wait_hook_();
+        const auto owner = demux_.segment_owner();
+        const bool others_chunk = owner != chunk_demux::no_slot && owner != session.id;
+        if (reader_ || others_chunk || (!demux_.reading_in_segments() && inbox_full())) {
+            if (session.read_wait_hook)
+                session.read_wait_hook();
             if (!co_await read_change_.wait()) {
                 ec = asio::error::operation_aborted;
                 co_return;
@@ -354,151 +368,47 @@ void connection::release_buffer_pages() noexcept {
     buffer_touched_ = kept_buffer_bytes;
 }
 
-asio::awaitable<bool> connection::read_one(MSRPTransport& reader, IncomingChunk& out,
+asio::awaitable<bool> connection::read_one(session_slot& reader, IncomingChunk& out,
                                            std::optional<std::size_t> size, std::error_code& ec) {
-    // A segment handed out narrows the Byte-Range to the bytes it carries.
-    auto take_segment = [&](bool last) {
-        IncomingChunk& c = partial_;
-        ++c.segment;
-        const auto whole = c.byte_range().value_or(ByteRange{1, ByteRange::unknown, ByteRange::unknown});
-        ByteRange r{partial_body_start_, partial_body_start_ + c.data.size() - 1, whole.total};
-        if (last && whole.end != ByteRange::unknown)
-            r.end = whole.end;
-        if (c.data.empty())
-            r.end = r.start - 1;
-        partial_body_start_ += c.data.size();
-        std::string body = std::move(c.data);
-        c.data.clear();
-        out = c;
-        out.data = std::move(body);
-        out.set_byte_range(r);
-        out.end_of_chunk = last;
-        if (!last)
-            out.contflag = contflag::more;
-    };
-
-    // Where the body bytes of the chunk being read go: `out` (a whole chunk
-    // for the reader), `partial_` (the reader's chunk in segments),
-    // `routed_` (a whole chunk for another session), or nowhere.
-    IncomingChunk* work = nullptr;
-    destination dest = destination::nobody;
-    if (partial_active_) {
-        work = &partial_;
-        dest = partial_owner_ ? destination::reader : destination::nobody;
-    }
+    // Fills the buffer and feeds it to the demux until a chunk or segment
+    // for the reader is ready (true), or one for another session or for
+    // none was handed over (false: the reader looks at its inbox again).
+    const chunk_demux::reader who{reader.id, size};
     for (;;) {
         const std::string_view input(buffer_.get() + buffer_begin_, buffer_end_ - buffer_begin_);
-        const auto r = parser_.parse(input);
+        const auto r = demux_.step(input, who, *this);
+        if (options_.logger && !r.wire.empty())
+            options_.logger->on_data(traffic_direction::in, stream_->info, r.wire, r.event == demux_event::head);
+        buffer_begin_ += r.consumed;
         switch (r.event) {
-        case parse_event::need_more: {
-            // A segment goes out only when the next bytes are not there yet,
-            // so a chunk that is complete in the buffer comes out whole.
-            if (dest == destination::reader && work == &partial_ && size && partial_.data.size() > *size) {
-                take_segment(false);
-                co_return true;
-            }
+        case demux_event::need_more: {
             // A session that left the connection stops between chunks.
-            if (!work && reader.closed_) {
-                ec = reader.closed_;
+            if (demux_.between_chunks() && reader.closed) {
+                ec = reader.closed;
                 co_return false;
             }
             std::error_code read_ec;
-            co_await fill(reader.read_wait_hook_, read_ec);
+            co_await fill(reader.read_wait_hook, read_ec);
             if (read_ec) {
                 // A close in the middle of a chunk is a truncated chunk.
-                const auto why = parser_.finish(buffer_end_ - buffer_begin_);
+                const auto why = demux_.finish(buffer_end_ - buffer_begin_);
                 fail(read_ec == asio::error::eof && why ? why : read_ec);
                 ec = error_;
                 co_return false;
             }
             continue;
         }
-        case parse_event::head: {
-            if (options_.logger)
-                options_.logger->on_data(traffic_direction::in, stream_->info, input.substr(0, r.consumed), true);
-            const auto& head = parser_.head();
-            MSRPTransport* to = route(head, reader);
-            if (to == &reader) {
-                dest = destination::reader;
-                if (size) {
-                    partial_active_ = true;
-                    partial_owner_ = &reader;
-                    work = &partial_;
-                } else {
-                    work = &out;
-                }
-            } else {
-                dest = to ? destination::other : destination::unknown;
-                routed_to_ = to;
-                work = &routed_;
-            }
-            copy_head(head, *work);
-            work->segment = 0;
-            work->end_of_chunk = true;
-            work->answered = false;
-            if (work == &partial_)
-                partial_body_start_ = head.has_byte_range ? head.byte_range.start : 1;
-            // One allocation for the body the Byte-Range announces (bounded:
-            // the peer's number is only a hint), not one per doubling.
-            if (head.has_byte_range && head.byte_range.end != ByteRange::unknown &&
-                head.byte_range.end + 1 > head.byte_range.start) {
-                const auto announced = head.byte_range.end + 1 - head.byte_range.start;
-                const auto cap = work == &partial_ ? *size + 1 : options_.max_chunk_body_bytes;
-                work->data.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(announced, cap)));
-            }
-            buffer_begin_ += r.consumed;
+        case demux_event::head:
+        case demux_event::body:
             continue;
-        }
-        case parse_event::body:
-            if (options_.logger)
-                options_.logger->on_data(traffic_direction::in, stream_->info, r.body, false);
-            buffer_begin_ += r.consumed;
-            if (dest == destination::nobody)
-                continue; // the rest of a chunk whose session left
-            if (work != &partial_ && work->data.size() + r.body.size() > options_.max_chunk_body_bytes) {
-                fail(errc::body_too_large);
-                ec = error_;
-                co_return false;
-            }
-            work->data.append(r.body);
-            continue;
-        case parse_event::end:
-            if (options_.logger && r.consumed)
-                options_.logger->on_data(traffic_direction::in, stream_->info, input.substr(0, r.consumed), false);
-            buffer_begin_ += r.consumed;
-            work->contflag = parser_.continuation_flag();
-            if (work == &partial_) {
-                partial_active_ = false;
-                partial_owner_ = nullptr;
-            }
-            switch (dest) {
-            case destination::reader:
-                if (work == &partial_) {
-                    if (partial_.segment > 0) {
-                        take_segment(true);
-                    } else {
-                        // Swapped, not moved: the next head is copied into
-                        // buffers the reader's last chunk left, so a
-                        // session that keeps its chunk (responses, most of
-                        // all) reads without allocating.
-                        using std::swap;
-                        swap(out, partial_);
-                    }
-                }
-                co_return true;
-            case destination::nobody:
-                partial_.data.clear();
-                co_return false;
-            case destination::other:
-                // Its session may have left while the chunk was read.
-                co_return hand_over(routed_to_ ? routed_to_ : fallback(reader), reader, out);
-            case destination::unknown:
-                if (unknown_session_ && unknown_session_(shared_from_this(), routed_))
-                    co_return false;
-                co_return hand_over(fallback(reader), reader, out);
-            }
+        case demux_event::chunk:
+        case demux_event::segment:
+            co_return hand_over(r.to, reader, out);
+        case demux_event::unknown_session:
+            co_return offer_stranger(reader, out);
+        case demux_event::skipped:
             co_return false;
-        case parse_event::error:
+        case demux_event::error:
             fail(r.ec);
             ec = r.ec;
             co_return false;

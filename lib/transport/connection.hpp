@@ -1,14 +1,17 @@
 #pragma once
 // One MSRP connection (TCP or TLS) and what every session over it shares:
-// the byte stream, the read buffer and parser, and the order of writes.
-// An `MSRPTransport` is one session's view of a connection; usually a
-// connection carries one session, but RFC 4975 §5.4 lets a peer carry
-// several over one connection, and then each chunk read goes to the session
-// its To-Path names. Internal header.
+// the byte stream, the read buffer and the demux that splits it into
+// chunks, and the order of writes. An `MSRPTransport` is one session's view
+// of a connection, with a slot here (`session_slot`); usually a connection
+// carries one session, but RFC 4975 §5.4 lets a peer carry several over one
+// connection, and then each chunk read goes to the session its To-Path
+// names (`chunk_demux` decides; the connection is its router). Internal header.
 
+#include <msrp/protocol/chunk_demux.hpp>
 #include <msrp/transport/transport.hpp>
 
 #include "byte_stream.hpp"
+#include "session_slot.hpp"
 #include "wake_signal.hpp"
 
 #include <asio/steady_timer.hpp>
@@ -21,7 +24,7 @@
 
 namespace msrp::detail {
 
-class connection : public std::enable_shared_from_this<connection> {
+class connection final : public std::enable_shared_from_this<connection>, private chunk_demux::router {
 public:
     connection(std::unique_ptr<byte_stream> stream, transport_options options);
     ~connection();
@@ -32,11 +35,15 @@ public:
     using unknown_session_handler = std::function<bool(const std::shared_ptr<connection>&, IncomingChunk&)>;
     void on_unknown_session(unknown_session_handler handler) { unknown_session_ = std::move(handler); }
 
-    void attach(MSRPTransport& session);
-    /// The session no longer uses the connection; chunks for it go to the
-    /// other sessions (which answer 481). Its read, if it is reading the
-    /// socket, ends when the bytes being read have been routed.
-    void detach(MSRPTransport& session) noexcept;
+    /// A session starts using the connection: its slot, kept until `release`.
+    session_slot& attach(const URI& local_uri);
+    /// The session no longer uses the connection (`closed` says why, if
+    /// given); chunks for it go to the other sessions (which answer 481).
+    /// Its read, if it is reading the socket, ends when the bytes being
+    /// read have been routed.
+    void detach(session_slot& session, std::error_code closed = {}) noexcept;
+    /// The session's transport is gone: its slot too.
+    void release(session_slot& session) noexcept;
     /// A session's URI changed: routes learnt so far are forgotten.
     void routes_changed() noexcept;
     std::size_t sessions() const noexcept { return sessions_.size(); }
@@ -50,7 +57,7 @@ public:
     /// The next chunk (or segment) for `session`: from its inbox, or read
     /// from the socket when no other session is reading it. See
     /// `MSRPTransport::read_chunk_into`.
-    asio::awaitable<void> read(MSRPTransport& session, IncomingChunk& out, std::optional<std::size_t> size,
+    asio::awaitable<void> read(session_slot& session, IncomingChunk& out, std::optional<std::size_t> size,
                                std::error_code& ec);
     asio::awaitable<void> write_chunk(const Chunk& chunk, std::error_code& ec);
     asio::awaitable<void> write(std::span<const std::string_view> buffers, std::error_code& ec);
@@ -63,16 +70,17 @@ public:
     std::size_t buffered_bytes() const noexcept { return buffer_end_ - buffer_begin_; }
 
 private:
-    // What the chunk being read belongs to.
-    enum class destination { reader, other, unknown, nobody };
-
-    asio::awaitable<bool> read_one(MSRPTransport& reader, IncomingChunk& out, std::optional<std::size_t> size,
+    asio::awaitable<bool> read_one(session_slot& reader, IncomingChunk& out, std::optional<std::size_t> size,
                                    std::error_code& ec);
-    MSRPTransport* route(const chunk_head& head, MSRPTransport& reader);
     asio::awaitable<std::size_t> fill(const std::function<void()>& before_wait, std::error_code& ec);
     void release_buffer_pages() noexcept;
-    MSRPTransport* fallback(MSRPTransport& reader) const noexcept;
-    bool hand_over(MSRPTransport* to, MSRPTransport& reader, IncomingChunk& out);
+    session_slot* attached(chunk_demux::slot id) const noexcept;
+    bool hand_over(chunk_demux::slot to, session_slot& reader, IncomingChunk& out);
+    bool offer_stranger(session_slot& reader, IncomingChunk& out);
+    // chunk_demux::router: the sessions attached, by local URI.
+    chunk_demux::slot find_session(const URI& to) const override;
+    chunk_demux::slot fallback_session(chunk_demux::slot reader) const override;
+    bool routes_by_to_path() const override;
     asio::awaitable<void> acquire_writer(std::error_code& ec);
     /// Takes the writers' turn on an open connection; false (and `ec`) when
     /// it cannot write. `finish_write` writes and gives the turn back.
@@ -84,7 +92,8 @@ private:
 
     std::unique_ptr<byte_stream> stream_;
     transport_options options_;
-    chunk_parser parser_;
+    /// Parses the read buffer and decides whose each chunk is.
+    chunk_demux demux_;
     std::unique_ptr<char[]> buffer_;
     std::size_t buffer_size_ = 0;
     std::size_t buffer_begin_ = 0, buffer_end_ = 0;
@@ -95,24 +104,15 @@ private:
     static constexpr std::size_t kept_buffer_bytes = 64 * 1024;
     std::error_code error_; ///< sticky once the connection failed
 
-    std::vector<MSRPTransport*> sessions_;
+    /// Every session's slot, attached or not; `sessions_` lists the
+    /// attached ones in the order they came.
+    std::vector<std::unique_ptr<session_slot>> slots_;
+    std::vector<session_slot*> sessions_;
+    chunk_demux::slot next_slot_id_ = 0;
     unknown_session_handler unknown_session_;
     // One session reads the socket at a time; the others wait for their
     // inbox to fill or for the reader to finish.
-    MSRPTransport* reader_ = nullptr;
-    // A chunk being read in segments belongs to its session until it ends
-    // (null: its session went away and the rest is skipped).
-    bool partial_active_ = false;
-    MSRPTransport* partial_owner_ = nullptr;
-    IncomingChunk partial_;
-    std::uint64_t partial_body_start_ = 0; ///< Byte-Range start of the next segment
-    // A whole chunk for another session (or for none yet).
-    IncomingChunk routed_;
-    MSRPTransport* routed_to_ = nullptr;
-    // The To-Path value last routed and where it went: a session's chunks
-    // repeat it byte for byte, so most chunks are routed without parsing it.
-    std::string last_to_path_;
-    MSRPTransport* last_to_session_ = nullptr;
+    session_slot* reader_ = nullptr;
 
     wake_signal read_change_; ///< wakes the sessions waiting to read
 

@@ -23,12 +23,12 @@ MSRPTransport::MSRPTransport(std::shared_ptr<detail::connection> connection, URI
     : conn_(std::move(connection)),
       local_uri_(std::move(local_uri)),
       full_local_path_(std::move(full_local_path)),
-      full_remote_path_(std::move(full_remote_path)) {
-    conn_->attach(*this);
-}
+      full_remote_path_(std::move(full_remote_path)),
+      slot_(&conn_->attach(local_uri_)),
+      closed_(slot_->closed) {}
 
 MSRPTransport::~MSRPTransport() {
-    conn_->detach(*this);
+    conn_->release(*slot_);
     if (conn_->sessions() == 0)
         conn_->close();
 }
@@ -56,8 +56,7 @@ void MSRPTransport::close() noexcept {
     if (closed_)
         return;
     if (conn_->sessions() > 1) {
-        closed_ = asio::error::operation_aborted;
-        conn_->detach(*this);
+        conn_->detach(*slot_, asio::error::operation_aborted);
         return;
     }
     conn_->close();
@@ -82,7 +81,11 @@ void MSRPTransport::bind_to(URI local_uri, Path full_local_path, Path full_remot
     conn_->routes_changed();
 }
 
-void MSRPTransport::unread(IncomingChunk chunk) { inbox_.push_front(std::move(chunk)); }
+void MSRPTransport::unread(IncomingChunk chunk) { slot_->inbox.push_front(std::move(chunk)); }
+
+std::size_t MSRPTransport::inbox_size() const noexcept { return slot_->inbox.size(); }
+
+void MSRPTransport::set_read_wait_hook(std::function<void()> hook) { slot_->read_wait_hook = std::move(hook); }
 
 std::error_code MSRPTransport::check_incoming_SEND_chunk(const Chunk& chunk) const {
     return check_request_paths(chunk, local_uri_, full_remote_path_);
@@ -143,7 +146,7 @@ asio::awaitable<IncomingChunk> MSRPTransport::read_chunk(std::optional<std::size
 
 asio::awaitable<void> MSRPTransport::read_chunk_into(IncomingChunk& out, std::optional<std::size_t> size,
                                                      std::error_code& ec) {
-    co_await conn_->read(*this, out, size, ec);
+    co_await conn_->read(*slot_, out, size, ec);
 }
 
 } // namespace msrp

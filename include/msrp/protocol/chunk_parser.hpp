@@ -81,6 +81,11 @@ struct chunk_head {
     std::string_view content_type;
     bool has_byte_range = false;
     ByteRange byte_range;        ///< valid when has_byte_range
+    /// The To-Path and From-Path values are byte for byte those of the
+    /// previous head this parser handed out (since it was made or reset).
+    /// A connection's chunks repeat them, so whoever acts on the paths
+    /// (routing, RFC 4975 §7.3 checks) can reuse what it found last time.
+    bool same_paths_as_previous = false;
 
     bool is_request() const noexcept { return !method.empty(); }
     const header_view* begin() const noexcept { return headers; }
@@ -178,9 +183,13 @@ private:
     std::error_code error_;       ///< the error once failed
     suspect suspect_ = suspect::none;
     std::uint64_t suspect_end_ = 0; ///< body offset where the suspicious line ended
-    /// The To-Path and From-Path values of the last chunk whose URIs
-    /// checked out: a connection's chunks repeat them byte for byte, and
-    /// an equal value needs no second look.
+    /// The To-Path and From-Path values of the previous head: its URIs
+    /// checked out (else the parser failed), and equal values need no
+    /// second look. The one copy of these bytes on the read path: the
+    /// parser needs it for its own checks (it is used alone, by
+    /// `chunk_reader` and `parse_chunk`), and what it tells of it
+    /// (`chunk_head::same_paths_as_previous`) serves the routing in
+    /// `chunk_demux` and the sessions' path checks.
     std::string checked_paths_[2];
 };
 

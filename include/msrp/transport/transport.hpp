@@ -20,7 +20,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -34,6 +33,7 @@ namespace msrp {
 namespace detail {
 class byte_stream;
 class connection;
+struct session_slot;
 } // namespace detail
 struct serialized_chunk;
 
@@ -161,29 +161,25 @@ public:
     /// Bytes read from the socket but not yet parsed into a returned chunk.
     std::size_t buffered_bytes() const noexcept;
     /// Chunks read for this session and not yet returned by `read_chunk`.
-    std::size_t inbox_size() const noexcept { return inbox_.size(); }
+    std::size_t inbox_size() const noexcept;
 
     /// Called when a read of this transport is about to wait: nothing left
     /// to parse and nothing received (or another session of the connection
     /// is reading). The moment to send what was held back while input kept
     /// coming, so that it goes out in one write (a session's responses).
-    void set_read_wait_hook(std::function<void()> hook) { read_wait_hook_ = std::move(hook); }
-
-    /// The connection under this transport (library-internal).
-    const std::shared_ptr<detail::connection>& shared_connection() const noexcept { return conn_; }
+    void set_read_wait_hook(std::function<void()> hook);
 
 private:
-    friend class detail::connection;
-
     std::shared_ptr<detail::connection> conn_;
     URI local_uri_;
     Path full_local_path_;
     Path full_remote_path_;
-    /// Chunks for this session: put back by `unread` (front) or read by
-    /// another session of the connection (back).
-    std::deque<IncomingChunk> inbox_;
-    std::error_code closed_; ///< set when this session left a shared connection
-    std::function<void()> read_wait_hook_;
+    /// This session's slot in the connection (its inbox, whether it left,
+    /// its read-wait hook): the connection owns it, until this transport is gone.
+    detail::session_slot* slot_;
+    /// The slot's `closed`, set when this session left a shared connection;
+    /// a view, so that every write can check it without reaching into the slot.
+    const std::error_code& closed_;
 };
 
 } // namespace msrp

@@ -4,10 +4,12 @@
 # OpenSSL. Usage: check_no_asio.sh <source root>
 set -euo pipefail
 root=${1:-$(dirname "$0")/..}
-pattern='^[[:space:]]*#[[:space:]]*include[[:space:]]*[<"](asio|openssl)'
+# Asio, OpenSSL, or the internal headers that bring Asio in.
+pattern='^[[:space:]]*#[[:space:]]*include[[:space:]]*([<"](asio|openssl)|".*(coroutine_helpers|wake_signal)\.hpp")'
 status=0
 for dir in lib/protocol include/msrp/protocol lib/session/core \
-    include/msrp/session/session_options.hpp include/msrp/session/message_report.hpp; do
+    include/msrp/session/session_options.hpp include/msrp/session/message_report.hpp \
+    lib/detail/ascii.hpp lib/detail/text_checks.hpp lib/detail/text_checks.cpp; do
     if [[ ! -e $root/$dir ]]; then
         echo "missing directory: $root/$dir" >&2
         status=1

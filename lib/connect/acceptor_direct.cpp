@@ -3,16 +3,14 @@
 #include "binding.hpp"
 #include "deadline.hpp"
 #include "stream_setup.hpp"
+#include "../detail/coroutine_helpers.hpp"
 
 #include <asio/experimental/as_tuple.hpp>
 #include <asio/ip/tcp.hpp>
 
 namespace msrp {
-namespace {
 
-constexpr auto as_tuple_awaitable = asio::experimental::as_tuple(asio::use_awaitable);
-
-} // namespace
+using detail::as_tuple_awaitable;
 
 struct AcceptorDirect::listener {
     explicit listener(asio::any_io_executor executor) : acceptor(std::move(executor)) {}

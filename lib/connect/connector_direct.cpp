@@ -3,15 +3,13 @@
 #include "binding.hpp"
 #include "deadline.hpp"
 #include "stream_setup.hpp"
+#include "../detail/coroutine_helpers.hpp"
 
 #include <asio/ip/host_name.hpp>
 
 namespace msrp {
-namespace {
 
-[[noreturn]] void throw_error(std::error_code ec, const char* what) { throw std::system_error(ec, what); }
-
-} // namespace
+using detail::throw_error;
 
 asio::awaitable<Path> Connector::prepare(URI& local_uri) {
     std::error_code ec;

@@ -5,6 +5,7 @@
 #include "binding.hpp"
 #include "deadline.hpp"
 #include "stream_setup.hpp"
+#include "../detail/coroutine_helpers.hpp"
 
 #include <asio/co_spawn.hpp>
 #include <asio/experimental/as_tuple.hpp>
@@ -14,20 +15,10 @@
 #include <list>
 
 namespace msrp {
-namespace {
 
-constexpr auto as_tuple_awaitable = asio::experimental::as_tuple(asio::use_awaitable);
-
-[[noreturn]] void throw_error(std::error_code ec, const char* what) { throw std::system_error(ec, what); }
-
-// Spawned server coroutines report failures through error codes; an
-// exception is a bug and leaves the io_context's run() with it.
-void rethrow(std::exception_ptr e) {
-    if (e)
-        std::rethrow_exception(e);
-}
-
-} // namespace
+using detail::as_tuple_awaitable;
+using detail::throw_error;
+using detail::rethrow_if_failed;
 
 struct MSRPServer::state : std::enable_shared_from_this<state> {
     struct listener {
@@ -115,7 +106,7 @@ struct MSRPServer::state : std::enable_shared_from_this<state> {
                 co_return;
             if (ec)
                 continue; // e.g. the peer reset before accept; keep serving
-            asio::co_spawn(executor, handle_connection(l, std::move(socket)), rethrow);
+            asio::co_spawn(executor, handle_connection(l, std::move(socket)), rethrow_if_failed);
         }
     }
 
@@ -170,7 +161,7 @@ struct MSRPServer::state : std::enable_shared_from_this<state> {
         if (!session || first.method != "SEND" || pending.size() >= *max_pending)
             return false;
         auto transport = std::make_unique<MSRPTransport>(conn, session->uri, Path{session->uri}, Path{});
-        asio::co_spawn(executor, offer(std::move(transport), std::move(first), session->uri), rethrow);
+        asio::co_spawn(executor, offer(std::move(transport), std::move(first), session->uri), rethrow_if_failed);
         return true;
     }
 
@@ -260,7 +251,7 @@ asio::awaitable<Path> MSRPServer::prepare(URI& local_uri, std::shared_ptr<Logger
         l->port = l->acceptor.local_endpoint().port();
         l->tls = local_uri.use_tls;
         st.listeners.push_back(l);
-        asio::co_spawn(st.executor, st.accept_loop(l), rethrow);
+        asio::co_spawn(st.executor, st.accept_loop(l), rethrow_if_failed);
     }
     local_uri.port = l->port;
     st.expected.push_back(state::expected_uri{local_uri, std::move(logger), l});

@@ -3,6 +3,7 @@
 #include <msrp/protocol/random_ident.hpp>
 
 #include "../transport/tls_context.hpp"
+#include "../detail/coroutine_helpers.hpp"
 
 #include <asio/connect.hpp>
 #include <asio/experimental/as_tuple.hpp>
@@ -10,8 +11,6 @@
 
 namespace msrp::detail {
 namespace {
-
-constexpr auto as_tuple_awaitable = asio::experimental::as_tuple(asio::use_awaitable);
 
 void log_state(const connect_options& options, connection_state state, const connection_info& info,
                std::error_code ec = {}, std::string_view fingerprint = {}) {

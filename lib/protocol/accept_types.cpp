@@ -1,6 +1,6 @@
 #include <msrp/protocol/accept_types.hpp>
 
-#include "ascii.hpp"
+#include "../detail/ascii.hpp"
 
 namespace msrp {
 

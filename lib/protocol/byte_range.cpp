@@ -1,7 +1,7 @@
 #include <msrp/protocol/byte_range.hpp>
 #include <msrp/protocol/error.hpp>
 
-#include "ascii.hpp"
+#include "../detail/ascii.hpp"
 
 namespace msrp {
 

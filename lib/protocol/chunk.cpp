@@ -1,7 +1,7 @@
 #include <msrp/protocol/chunk.hpp>
 
-#include "ascii.hpp"
-#include "text_checks.hpp"
+#include "../detail/ascii.hpp"
+#include "../detail/text_checks.hpp"
 
 #include <algorithm>
 #include <limits>

@@ -1,8 +1,8 @@
 #include <msrp/protocol/chunk_parser.hpp>
 #include <msrp/protocol/path.hpp>
 
-#include "ascii.hpp"
-#include "text_checks.hpp"
+#include "../detail/ascii.hpp"
+#include "../detail/text_checks.hpp"
 #include "end_line_search.hpp"
 
 #include <algorithm>

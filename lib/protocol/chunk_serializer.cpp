@@ -1,8 +1,8 @@
 #include <msrp/protocol/chunk_serializer.hpp>
 #include <msrp/protocol/random_ident.hpp>
 
-#include "ascii.hpp"
-#include "text_checks.hpp"
+#include "../detail/ascii.hpp"
+#include "../detail/text_checks.hpp"
 
 #include <cstring>
 

@@ -1,8 +1,8 @@
 #include <msrp/protocol/cpim.hpp>
 #include <msrp/protocol/error.hpp>
 
-#include "ascii.hpp"
-#include "text_checks.hpp"
+#include "../detail/ascii.hpp"
+#include "../detail/text_checks.hpp"
 
 #include <cstdio>
 #include <utility>

@@ -1,7 +1,7 @@
 #include <msrp/protocol/cpim.hpp>
 #include <msrp/protocol/error.hpp>
 
-#include "ascii.hpp"
+#include "../detail/ascii.hpp"
 
 #include <cstdio>
 #include <utility>

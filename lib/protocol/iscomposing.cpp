@@ -2,8 +2,8 @@
 #include <msrp/protocol/error.hpp>
 #include <msrp/protocol/iscomposing.hpp>
 
-#include "ascii.hpp"
-#include "text_checks.hpp"
+#include "../detail/ascii.hpp"
+#include "../detail/text_checks.hpp"
 #include "xml_reader.hpp"
 
 #include <array>

@@ -2,7 +2,7 @@
 #include <msrp/protocol/random_ident.hpp>
 #include <msrp/protocol/report_rules.hpp>
 
-#include "ascii.hpp"
+#include "../detail/ascii.hpp"
 
 #include <string_view>
 #include <utility>

@@ -3,8 +3,8 @@
 #include <msrp/protocol/accept_types.hpp>
 #include <msrp/protocol/error.hpp>
 
-#include "ascii.hpp"
-#include "text_checks.hpp"
+#include "../detail/ascii.hpp"
+#include "../detail/text_checks.hpp"
 
 #include <utility>
 

@@ -1,7 +1,7 @@
 #include <msrp/protocol/error.hpp>
 #include <msrp/protocol/uri.hpp>
 
-#include "ascii.hpp"
+#include "../detail/ascii.hpp"
 
 #include <array>
 #include <cstring>

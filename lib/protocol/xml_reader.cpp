@@ -1,7 +1,7 @@
 #include "xml_reader.hpp"
 
-#include "ascii.hpp"
-#include "text_checks.hpp"
+#include "../detail/ascii.hpp"
+#include "../detail/text_checks.hpp"
 
 #include <string>
 #include <utility>

@@ -1,17 +1,18 @@
 #include <msrp/session/session.hpp>
 
 #include "session_state.hpp"
+#include "../detail/coroutine_helpers.hpp"
 
 #include <asio/experimental/as_tuple.hpp>
 #include <asio/experimental/channel_error.hpp>
 #include <asio/use_awaitable.hpp>
 
 namespace msrp {
+
+using detail::as_tuple_awaitable;
+using detail::throw_error;
+
 namespace {
-
-constexpr auto as_tuple_awaitable = asio::experimental::as_tuple(asio::use_awaitable);
-
-[[noreturn]] void throw_error(std::error_code ec, const char* what) { throw std::system_error(ec, what); }
 
 std::string describe_status(int status, const std::string& comment) {
     return "the peer answered " + std::to_string(status) + (comment.empty() ? "" : " " + comment);

@@ -1,4 +1,5 @@
 #include "session_state.hpp"
+#include "../detail/coroutine_helpers.hpp"
 
 #include <asio/co_spawn.hpp>
 #include <asio/error.hpp>
@@ -6,20 +7,6 @@
 #include <asio/use_awaitable.hpp>
 
 namespace msrp::detail {
-namespace {
-
-constexpr auto as_tuple_awaitable = asio::experimental::as_tuple(asio::use_awaitable);
-
-// Spawned session coroutines report failures through the session; an
-// exception is a bug (or thrown by an application handler) and leaves the
-// io_context's run() with it.
-void rethrow(std::exception_ptr e) {
-    if (e)
-        std::rethrow_exception(e);
-}
-
-} // namespace
-
 std::shared_ptr<outgoing_message> make_outgoing_message(OutgoingMessage message, message_handler on_report) {
     std::shared_ptr<outgoing_message> m;
     if (message.source) {
@@ -57,9 +44,9 @@ void session_state::start() {
         core.on_read_wait();
         after_core();
     });
-    asio::co_spawn(executor, read_loop(), rethrow);
-    asio::co_spawn(executor, write_loop(), rethrow);
-    asio::co_spawn(executor, deadline_loop(), rethrow);
+    asio::co_spawn(executor, read_loop(), rethrow_if_failed);
+    asio::co_spawn(executor, write_loop(), rethrow_if_failed);
+    asio::co_spawn(executor, deadline_loop(), rethrow_if_failed);
 }
 
 void session_state::after_core() {

@@ -8,7 +8,7 @@
 
 #include <msrp/session/session.hpp>
 
-#include "../transport/wake_signal.hpp"
+#include "../detail/wake_signal.hpp"
 #include "core/session_core.hpp"
 
 #include <asio/experimental/channel.hpp>

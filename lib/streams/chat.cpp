@@ -5,9 +5,9 @@
 #include <msrp/protocol/random_ident.hpp>
 #include <msrp/streams/stream_base.hpp>
 
-#include "../protocol/ascii.hpp"
+#include "../detail/ascii.hpp"
+#include "../detail/coroutine_helpers.hpp"
 
-#include <asio/experimental/as_tuple.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
 
@@ -369,7 +369,7 @@ struct chat_state final : MSRPStreamBase {
             if (const auto d = st.peer_composing.next_deadline())
                 next = std::min(next, *d);
             st.composing_timer.expires_at(next);
-            co_await st.composing_timer.async_wait(asio::experimental::as_tuple(asio::use_awaitable));
+            co_await st.composing_timer.async_wait(as_tuple_awaitable);
             if (st.composing_stopped)
                 break;
             const auto now = steady::now();

@@ -1,6 +1,7 @@
 #include "byte_stream.hpp"
 
 #include "tls_context.hpp"
+#include "../detail/coroutine_helpers.hpp"
 
 #include <asio/experimental/as_tuple.hpp>
 #include <asio/post.hpp>
@@ -13,8 +14,6 @@
 
 namespace msrp::detail {
 namespace {
-
-constexpr auto as_tuple_awaitable = asio::experimental::as_tuple(asio::use_awaitable);
 
 std::string endpoint_text(const asio::ip::tcp::endpoint& ep) {
     const auto address = ep.address();

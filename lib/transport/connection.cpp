@@ -1,4 +1,5 @@
 #include "connection.hpp"
+#include "../detail/coroutine_helpers.hpp"
 
 #include <msrp/protocol/chunk_serializer.hpp>
 
@@ -16,8 +17,6 @@
 
 namespace msrp::detail {
 namespace {
-
-constexpr auto as_tuple_awaitable = asio::experimental::as_tuple(asio::use_awaitable);
 
 // The end-line after a body, as the serializer writes it.
 constexpr std::size_t end_line_overhead = 2 + 7 + 64 + 3;

@@ -12,7 +12,7 @@
 
 #include "byte_stream.hpp"
 #include "session_slot.hpp"
-#include "wake_signal.hpp"
+#include "../detail/wake_signal.hpp"
 
 #include <asio/steady_timer.hpp>
 

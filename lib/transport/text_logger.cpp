@@ -5,7 +5,7 @@
 
 #include "log_format.hpp"
 
-#include "../protocol/text_checks.hpp"
+#include "../detail/text_checks.hpp"
 
 #include <algorithm>
 #include <map>

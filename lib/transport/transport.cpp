@@ -1,17 +1,15 @@
 #include <msrp/transport/transport.hpp>
 
 #include "connection.hpp"
+#include "../detail/coroutine_helpers.hpp"
 
 #include <msrp/protocol/request_paths.hpp>
 
 #include <asio/error.hpp>
 
 namespace msrp {
-namespace {
 
-[[noreturn]] void throw_error(std::error_code ec, const char* what) { throw std::system_error(ec, what); }
-
-} // namespace
+using detail::throw_error;
 
 MSRPTransport::MSRPTransport(std::unique_ptr<detail::byte_stream> stream, URI local_uri, Path full_local_path,
                              Path full_remote_path, transport_options options)

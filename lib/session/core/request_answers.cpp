@@ -22,22 +22,13 @@ std::string_view first_uri(std::string_view path) noexcept {
 void request_answers::set_paths(URI local_uri, Path remote_path) {
     local_uri_ = std::move(local_uri);
     remote_path_ = std::move(remote_path);
-    accepted_to_path_.clear();
-    accepted_from_path_.clear();
+    paths_verdict_.reset();
 }
 
 bool request_answers::paths_belong(const Chunk& chunk) {
-    const std::string* to = chunk.find_header("To-Path");
-    const std::string* from = chunk.find_header("From-Path");
-    if (to && from && !accepted_to_path_.empty() && *to == accepted_to_path_ && *from == accepted_from_path_)
-        return true;
-    if (check_request_paths(chunk, local_uri_, remote_path_))
-        return false;
-    if (to && from) {
-        accepted_to_path_ = *to;
-        accepted_from_path_ = *from;
-    }
-    return true;
+    if (!paths_verdict_)
+        paths_verdict_ = !check_request_paths(chunk, local_uri_, remote_path_);
+    return *paths_verdict_;
 }
 
 bool request_answers::stop(std::string_view message_id, bool may_reply) {

@@ -14,6 +14,7 @@
 #include <msrp/protocol/uri.hpp>
 #include <msrp/session/session_options.hpp>
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,6 +35,13 @@ public:
     void on_request(IncomingChunk& chunk, std::vector<IncomingMessage>& ready);
     /// Whether `request` is for this session (its To-Path and From-Path).
     bool paths_belong(const Chunk& request);
+    /// A chunk was read: unless its paths are byte for byte those of the
+    /// chunk before (`IncomingChunk::same_paths_as_previous`, the
+    /// connection's one record of it), the last verdict on them is void.
+    void on_chunk_read(const IncomingChunk& chunk) noexcept {
+        if (!chunk.same_paths_as_previous)
+            paths_verdict_.reset();
+    }
     /// The application gives up a message being received; with
     /// Failure-Report yes the sender gets a failure REPORT (413). False when
     /// no such message is being received.
@@ -57,9 +65,10 @@ private:
     URI local_uri_;
     Path remote_path_;
     request_in_progress current_;
-    /// The paths last found to belong here: a session's chunks repeat them
-    /// byte for byte, so the URIs are parsed and compared once, not per chunk.
-    std::string accepted_to_path_, accepted_from_path_;
+    /// The verdict on the paths of the chunks read since they last changed:
+    /// a session's chunks repeat them byte for byte, so their URIs are
+    /// parsed and compared once, not per chunk.
+    std::optional<bool> paths_verdict_;
 };
 
 } // namespace msrp::detail

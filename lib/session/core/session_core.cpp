@@ -1,7 +1,7 @@
 #include "session_core.hpp"
 
-#include "../../protocol/ascii.hpp"
-#include "../../protocol/text_checks.hpp"
+#include "../../detail/ascii.hpp"
+#include "../../detail/text_checks.hpp"
 
 #include <msrp/protocol/chunk_serializer.hpp>
 #include <msrp/protocol/error.hpp>
@@ -158,6 +158,7 @@ void session_core::on_chunk(IncomingChunk& chunk, time_point now, std::vector<In
     if (ended_)
         return;
     last_traffic_ = now;
+    answers_.on_chunk_read(chunk);
     if (chunk.is_response()) {
         handle_response(chunk, now);
         return;

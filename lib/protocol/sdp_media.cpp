@@ -365,6 +365,31 @@ std::string_view media_field(std::string_view m_value) noexcept {
 }
 
 // Reads a whole description: session lines, then media sections.
+// One MSRP media section, from its m= line (in `line`) to the line after
+// it (left in `line`: empty at the end, or the next m= line). With
+// `one_section`, a further m= line is an error (parse_sdp splits a
+// description into sections).
+errc read_msrp_media(line_reader& reader, std::string_view& line, const sdp_limits& limits, bool one_section,
+                     SDPMedia& out) {
+    media_builder builder(limits);
+    if (const auto e = builder.start(line.substr(2)); e != errc{})
+        return e;
+    while (true) {
+        if (const auto e = reader.next(line); e != errc{})
+            return e;
+        if (line.empty())
+            break;
+        if (line[0] == 'm') {
+            if (one_section)
+                return errc::bad_sdp_line;
+            break;
+        }
+        if (const auto e = builder.add(line); e != errc{})
+            return e;
+    }
+    return builder.finish(out);
+}
+
 errc read_session(std::string_view text, SDPSession& s, const sdp_limits& limits) {
     line_reader reader(text, limits);
     std::string_view line;
@@ -395,18 +420,7 @@ errc read_session(std::string_view text, SDPSession& s, const sdp_limits& limits
     while (!line.empty()) {
         // `line` is an m= line here.
         if (iequals(media_field(line.substr(2)), "message")) {
-            media_builder builder(limits);
-            if (const auto e = builder.start(line.substr(2)); e != errc{})
-                return e;
-            while (true) {
-                if (const auto e = reader.next(line); e != errc{})
-                    return e;
-                if (line.empty() || line[0] == 'm')
-                    break;
-                if (const auto e = builder.add(line); e != errc{})
-                    return e;
-            }
-            if (const auto e = builder.finish(s.media.emplace_back()); e != errc{})
+            if (const auto e = read_msrp_media(reader, line, limits, false, s.media.emplace_back()); e != errc{})
                 return e;
         } else {
             SDPOtherMedia other;
@@ -461,22 +475,8 @@ std::error_code parse_sdp_media(std::string_view section, SDPMedia& out, const s
         return e;
     if (line.empty() || line[0] != 'm')
         return errc::bad_sdp_media;
-    media_builder builder(limits);
-    if (const auto e = builder.start(line.substr(2)); e != errc{})
-        return e;
-    while (true) {
-        if (const auto e = reader.next(line); e != errc{})
-            return e;
-        if (line.empty())
-            break;
-        // One section only: parse_sdp splits a description.
-        if (line[0] == 'm')
-            return errc::bad_sdp_line;
-        if (const auto e = builder.add(line); e != errc{})
-            return e;
-    }
     SDPMedia m;
-    if (const auto e = builder.finish(m); e != errc{})
+    if (const auto e = read_msrp_media(reader, line, limits, true, m); e != errc{})
         return e;
     out = std::move(m);
     return {};

@@ -22,8 +22,7 @@ MSRPTransport::MSRPTransport(std::shared_ptr<detail::connection> connection, URI
       local_uri_(std::move(local_uri)),
       full_local_path_(std::move(full_local_path)),
       full_remote_path_(std::move(full_remote_path)),
-      slot_(&conn_->attach(local_uri_)),
-      closed_(slot_->closed) {}
+      slot_(&conn_->attach(local_uri_)) {}
 
 MSRPTransport::~MSRPTransport() {
     conn_->release(*slot_);
@@ -42,7 +41,7 @@ asio::any_io_executor MSRPTransport::get_executor() const { return conn_->get_ex
 
 const connection_info& MSRPTransport::connection() const noexcept { return conn_->info(); }
 
-bool MSRPTransport::is_open() const noexcept { return !closed_ && conn_->is_open(); }
+bool MSRPTransport::is_open() const noexcept { return !slot_->closed && conn_->is_open(); }
 
 std::size_t MSRPTransport::buffered_bytes() const noexcept { return conn_->buffered_bytes(); }
 
@@ -51,7 +50,7 @@ void MSRPTransport::mark_bound() const { conn_->log_state(connection_state::boun
 void MSRPTransport::set_logger(std::shared_ptr<Logger> logger) noexcept { conn_->set_logger(std::move(logger)); }
 
 void MSRPTransport::close() noexcept {
-    if (closed_)
+    if (slot_->closed)
         return;
     if (conn_->sessions() > 1) {
         conn_->detach(*slot_, asio::error::operation_aborted);
@@ -61,7 +60,7 @@ void MSRPTransport::close() noexcept {
 }
 
 asio::awaitable<void> MSRPTransport::shutdown() {
-    if (closed_ || conn_->sessions() > 1) {
+    if (slot_->closed || conn_->sessions() > 1) {
         close();
         co_return;
     }
@@ -97,8 +96,8 @@ asio::awaitable<void> MSRPTransport::write(std::span<const std::string_view> buf
 }
 
 asio::awaitable<void> MSRPTransport::write(std::span<const std::string_view> buffers, std::error_code& ec) {
-    if (closed_) {
-        ec = closed_;
+    if (slot_->closed) {
+        ec = slot_->closed;
         co_return;
     }
     co_await conn_->write(buffers, ec);
@@ -106,8 +105,8 @@ asio::awaitable<void> MSRPTransport::write(std::span<const std::string_view> buf
 
 asio::awaitable<void> MSRPTransport::write_chunks(std::span<const std::string_view> pieces,
                                                  std::span<const std::size_t> chunk_ends, std::error_code& ec) {
-    if (closed_) {
-        ec = closed_;
+    if (slot_->closed) {
+        ec = slot_->closed;
         co_return;
     }
     co_await conn_->write_chunks(pieces, chunk_ends, ec);
@@ -121,8 +120,8 @@ asio::awaitable<void> MSRPTransport::write_chunk(const Chunk& chunk) {
 }
 
 asio::awaitable<void> MSRPTransport::write_chunk(const Chunk& chunk, std::error_code& ec) {
-    if (closed_) {
-        ec = closed_;
+    if (slot_->closed) {
+        ec = slot_->closed;
         co_return;
     }
     co_await conn_->write_chunk(chunk, ec);

@@ -177,9 +177,6 @@ private:
     /// This session's slot in the connection (its inbox, whether it left,
     /// its read-wait hook): the connection owns it, until this transport is gone.
     detail::session_slot* slot_;
-    /// The slot's `closed`, set when this session left a shared connection;
-    /// a view, so that every write can check it without reaching into the slot.
-    const std::error_code& closed_;
 };
 
 } // namespace msrp

@@ -80,22 +80,33 @@ asio::awaitable<std::unique_ptr<MSRPTransport>> ConnectorDirect::complete(const 
 
 void ConnectorDirect::cleanup() noexcept {}
 
-std::unique_ptr<Connector> get_connector(asio::any_io_executor executor, const std::optional<relay_settings>& relay,
-                                         std::shared_ptr<Logger> logger, connect_options options) {
+namespace {
+
+// The seed's factories: a direct connector or acceptor, the logger put into
+// its transport options. Relays (RFC 4976) are not built yet.
+template <class Direct>
+std::unique_ptr<Connector> make_direct(const char* what, asio::any_io_executor executor,
+                                       const std::optional<relay_settings>& relay, std::shared_ptr<Logger> logger,
+                                       connect_options options) {
     if (relay)
-        throw std::system_error(make_error_code(errc::not_supported), "get_connector: relays (RFC 4976)");
+        throw std::system_error(make_error_code(errc::not_supported), std::string(what) + ": relays (RFC 4976)");
     if (logger)
         options.transport.logger = std::move(logger);
-    return std::make_unique<ConnectorDirect>(std::move(executor), std::move(options));
+    return std::make_unique<Direct>(std::move(executor), std::move(options));
+}
+
+} // namespace
+
+std::unique_ptr<Connector> get_connector(asio::any_io_executor executor, const std::optional<relay_settings>& relay,
+                                         std::shared_ptr<Logger> logger, connect_options options) {
+    return make_direct<ConnectorDirect>("get_connector", std::move(executor), relay, std::move(logger),
+                                        std::move(options));
 }
 
 std::unique_ptr<Connector> get_acceptor(asio::any_io_executor executor, const std::optional<relay_settings>& relay,
                                         std::shared_ptr<Logger> logger, connect_options options) {
-    if (relay)
-        throw std::system_error(make_error_code(errc::not_supported), "get_acceptor: relays (RFC 4976)");
-    if (logger)
-        options.transport.logger = std::move(logger);
-    return std::make_unique<AcceptorDirect>(std::move(executor), std::move(options));
+    return make_direct<AcceptorDirect>("get_acceptor", std::move(executor), relay, std::move(logger),
+                                       std::move(options));
 }
 
 } // namespace msrp

@@ -39,12 +39,9 @@ std::error_code chunk_reader::run() {
         switch (r.event) {
         case demux_event::need_more:
             return {};
-        case demux_event::chunk: {
-            IncomingChunk chunk;
-            demux_.take(chunk, r.to);
-            ready_.push_back(std::move(chunk));
+        case demux_event::chunk:
+            demux_.take(ready_.emplace_back(), r.to); // into its place: no move of a whole chunk
             break;
-        }
         case demux_event::error:
             error_ = r.ec;
             return error_;

@@ -45,7 +45,7 @@ private:
     chunk_demux demux_;
     std::string pending_;       ///< bytes fed but not consumed yet
     std::size_t pending_begin_ = 0;
-    std::vector<Chunk> ready_;
+    std::vector<IncomingChunk> ready_; ///< as the demux hands them out, taken in place
     std::size_t ready_begin_ = 0;
     std::error_code error_;
 };

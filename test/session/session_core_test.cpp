@@ -190,7 +190,8 @@ TEST_CASE("core: no response in time gives 408 with Failure-Report yes, 200 with
     CHECK(r_partial.verdicts[0].code == 200);
     REQUIRE(m_yes.finals() == 1);
     CHECK(m_yes.final_report()->code == 408);
-    CHECK_FALSE(*m_yes.final_source()); // made up locally
+    CHECK_FALSE(*m_yes.final_source()); // made up locally...
+    CHECK(m_yes.final_report()->error == errc::no_response); // ...and its error says so
     REQUIRE(m_partial.finals() == 1);
     CHECK(m_partial.final_report()->code == 200);
     CHECK(d.core.pending_transactions() == 0);
@@ -272,7 +273,7 @@ TEST_CASE("core: the receiver answers 200, 481, 415 and 501, and delivers only w
     CHECK(*d.written[0].find_header("From-Path") == "msrp://alice.example:2855/local-session;tcp");
 }
 
-TEST_CASE("core: a whole message that asks for it gets a success REPORT with its last 200", "[core][receiver]") {
+TEST_CASE("core: a whole message that asks for it gets a success REPORT after its last 200", "[core][receiver]") {
     core_driver d(small_chunks());
     auto p = peer_params("0123456789");
     p.end = 5;
@@ -293,11 +294,11 @@ TEST_CASE("core: a whole message that asks for it gets a success REPORT with its
     d.core.on_read_wait();
     d.write_all();
     REQUIRE(d.written.size() == 3);
-    // The REPORT is made as the last chunk completes the message, before
-    // that chunk's response.
+    // The last chunk's answer first, then the REPORT on the message it completed.
     CHECK(d.written[0].code == 200);
-    CHECK(d.written[2].code == 200);
-    const Chunk& report = d.written[1];
+    CHECK(d.written[1].code == 200);
+    CHECK(d.written[1].transaction_id == second.transaction_id);
+    const Chunk& report = d.written[2];
     CHECK(report.method == "REPORT");
     CHECK(report.message_id() == "two-chunks");
     CHECK(report.byte_range() == ByteRange{1, 10, 10});

@@ -214,6 +214,9 @@ TEST_CASE("a message whose chunk times out fails with 408", "[session][timeout]"
         co_await silent.read_chunk();
         REQUIRE_EVENTUALLY(reports.final_of(id).has_value());
         CHECK(reports.final_of(id)->code == 408);
+        // Made up here: the error does not say the peer answered.
+        CHECK(reports.final_of(id)->error == errc::no_response);
+        CHECK(reports.final_of(id)->chunk == nullptr);
         CHECK(reports.reports.size() == 1);
     });
 }

@@ -83,6 +83,9 @@ enum class errc {
     sdp_too_large,            ///< an SDP description exceeds sdp_limits (bytes, lines or attributes)
     // Is-composing documents (RFC 3994).
     bad_iscomposing,          ///< an application/im-iscomposing+xml document is not well formed or lacks <state>
+
+    // Sessions, continued.
+    no_response,              ///< no response came in time: the failure was decided locally (RFC 4975 §7.1.1)
 };
 
 /// The category of `errc`, named "msrp".

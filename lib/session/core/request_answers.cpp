@@ -72,10 +72,20 @@ void request_answers::on_request(IncomingChunk& chunk, std::vector<IncomingMessa
             current_.code = 501; // RFC 4975 §7.3: a method this endpoint does not know
         }
     }
+    const auto before = ready.size();
     if (is_send && current_.code == 0 && !current_.keepalive) {
-        const auto before = ready.size();
         if (const auto failed = assembler_.add(std::move(chunk), ready))
             current_.code = status_code_for(failed);
+    }
+    // The transaction's answer first, then the REPORT of the message it
+    // completed: a sender that waits for its answer need not see a REPORT
+    // for a chunk it thinks is unanswered.
+    if (ends && !current_.answered) {
+        const int code = current_.code != 0 ? current_.code : 200;
+        if (is_2xx(code) ? current_.want_ok : current_.want_error)
+            replies_.add_response(current_.transaction_id, code, current_.reply_to);
+    }
+    if (ready.size() > before) {
         // RFC 4975 §7.1.3: the success REPORT covers the whole message.
         for (auto i = before; i < ready.size(); ++i) {
             const auto& m = ready[i];
@@ -89,11 +99,6 @@ void request_answers::on_request(IncomingChunk& chunk, std::vector<IncomingMessa
             const std::uint64_t total = r.total != ByteRange::unknown ? r.total : r.end;
             replies_.add_success_report(random_ident(), *from, *id, total);
         }
-    }
-    if (ends && !current_.answered) {
-        const int code = current_.code != 0 ? current_.code : 200;
-        if (is_2xx(code) ? current_.want_ok : current_.want_error)
-            replies_.add_response(current_.transaction_id, code, current_.reply_to);
     }
 }
 

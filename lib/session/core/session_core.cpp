@@ -246,8 +246,10 @@ void session_core::message_response(outgoing_message& m, const Chunk& response, 
     if (m.in_flight > 0)
         --m.in_flight;
     if (!is_2xx(response.code)) {
-        // RFC 4975 §7.1.1: a failed chunk fails the message; nothing more of it is sent.
-        finish_message(m, response.code, response.comment, errc::transaction_failed, made_up ? nullptr : &response);
+        // RFC 4975 §7.1.1: a failed chunk fails the message; nothing more of
+        // it is sent. A verdict made here says so: the peer said nothing.
+        finish_message(m, response.code, response.comment, made_up ? errc::no_response : errc::transaction_failed,
+                       made_up ? nullptr : &response);
         return;
     }
     check_settled(m, now);

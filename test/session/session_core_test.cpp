@@ -632,3 +632,61 @@ TEST_CASE("core: a network error at every step keeps every promise", "[core][fai
         }
     }
 }
+
+TEST_CASE("core: the send window holds a message's chunks until answers make room", "[core][window]") {
+    auto o = small_chunks(100);
+    o.max_requests_in_flight = 3;
+    o.max_bytes_in_flight = 1000000;
+    core_driver d(o);
+    auto& big = d.send(std::string(1000, 'w'));
+    d.write_all();
+    CHECK(sends_of(d.written).size() == 3);
+    CHECK_FALSE(d.core.window_open());
+    CHECK_FALSE(d.core.want_write()); // nothing but the message waits: the writer may sleep
+    // A chunk given whole and the replies are not held back.
+    std::error_code ec;
+    d.send_chunk(core_driver::make(peer_params("whole")), ec);
+    d.read(core_driver::peer_send(peer_params("in")));
+    d.core.on_read_wait();
+    REQUIRE(d.core.want_write());
+    d.write_all();
+    CHECK(sends_of(d.written).size() == 4); // the whole chunk, not the message's
+    CHECK(sends_of(d.written).back().data == "whole");
+    // Each answer lets one more go; the message completes.
+    for (int i = 0; i < 20 && big.finals() == 0; ++i) {
+        const auto from = d.written.size();
+        d.answer_all(0, 200);
+        d.write_all();
+        CHECK(d.core.pending_transactions() <= 3);
+        if (d.written.size() == from)
+            break;
+    }
+    d.answer_all(0, 200);
+    REQUIRE(big.finals() == 1);
+    CHECK(big.final_report()->code == 200);
+    std::string rebuilt;
+    for (const auto& c : sends_of(d.written))
+        if (c.message_id() == big.id)
+            rebuilt += c.data;
+    CHECK(rebuilt == std::string(1000, 'w'));
+
+    // The byte limit: 250 bytes allow three chunks of 100 (the third takes it past).
+    auto b = small_chunks(100);
+    b.max_bytes_in_flight = 250;
+    core_driver e(b);
+    e.send(std::string(1000, 'b'));
+    e.write_all();
+    CHECK(sends_of(e.written).size() == 3);
+    CHECK(e.core.bytes_in_flight() == 300);
+    e.answer_all(0, 200);
+    CHECK(e.core.bytes_in_flight() == 0);
+    // A failed message gives its room back at once.
+    e.write_all();
+    const auto sent = sends_of(e.written).size();
+    e.read(core_driver::response_to(sends_of(e.written).back(), 413));
+    CHECK(e.core.bytes_in_flight() < 300);
+    CHECK(sent >= 4);
+    e.core.end(make_error_code(errc::session_closed));
+    CHECK(e.core.bytes_in_flight() == 0);
+    CHECK(e.broken_promises().empty());
+}

@@ -48,6 +48,17 @@ struct session_options {
     /// session stops reading until they are out (a peer that sends and
     /// never reads cannot grow them).
     std::size_t max_queued_replies = 1024;
+    /// The send window: requests written and still waiting for their
+    /// response (RFC 4975 §7.1.1), at most this many and this many body
+    /// bytes. A message's next chunk waits until answers make room, so a
+    /// sender paces itself on a receiver that answers slowly instead of
+    /// running its chunks into `response_timeout` while the receiver is
+    /// still reading; and since nothing waits long for the window, the
+    /// send queue fills and `queue_message` waits in turn. Chunks given
+    /// whole (`send_chunk`) and replies are not held back, but count.
+    /// Chunks with Failure-Report `no` get no response and do not count.
+    std::size_t max_requests_in_flight = 4096;
+    std::size_t max_bytes_in_flight = 16u << 20;
     /// Most bytes written in one gather write (several small chunks go
     /// out together; one large chunk goes alone).
     std::size_t max_write_batch_bytes = 256 * 1024;

@@ -17,8 +17,10 @@ session_core::fill_result session_core::fill(time_point now) {
     if (!replies_.empty())
         replies_.take_into(batch_);
     // Then the chunk queue and the messages take turns, a chunk each.
-    while (batch_.bytes() < options_.max_write_batch_bytes && !ended_ && queue_.has_next()) {
-        if (queue_.chunks_go_next()) {
+    // A message's chunk goes only while the send window has room; queued
+    // chunks and replies do not wait for it.
+    while (batch_.bytes() < options_.max_write_batch_bytes && !ended_ && queue_.has_next(window_open())) {
+        if (queue_.chunks_go_next(window_open())) {
             add_queued_chunk(queue_.take_chunk(), now);
             continue;
         }
@@ -49,6 +51,7 @@ void session_core::add_queued_chunk(queued_chunk q, time_point now) {
         t.keepalive = q.keepalive;
         t.failure_mode = failure_report_of(c);
         t.timeout_code = local_timeout_code(c);
+        t.body_bytes = c.data.size();
         track(c.transaction_id, std::move(t), now);
     } else if (q.on_response) {
         // RFC 4975 §7.1.2: nobody answers a REPORT (nor a response).
@@ -154,6 +157,7 @@ bool session_core::add_message_piece(const std::shared_ptr<outgoing_message>& mp
         t.range = range;
         t.failure_mode = m.failure_mode;
         t.timeout_code = local_timeout_code(m.failure_mode);
+        t.body_bytes = body.size();
         track(tid, std::move(t), now);
     }
     if (flag == contflag::aborted) {

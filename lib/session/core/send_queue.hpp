@@ -114,8 +114,13 @@ public:
     // ---- turns ----
     /// The chunk queue and the messages take turns, a chunk each. True when
     /// the next to go is a queued chunk, false when a message's chunk.
-    bool chunks_go_next() const noexcept { return !chunks_.empty() && (chunks_turn_ || sending_.empty()); }
-    bool has_next() const noexcept { return !chunks_.empty() || !sending_.empty(); }
+    /// `messages_may_go`: the send window has room for a message's chunk.
+    bool chunks_go_next(bool messages_may_go) const noexcept {
+        return !chunks_.empty() && (chunks_turn_ || sending_.empty() || !messages_may_go);
+    }
+    bool has_next(bool messages_may_go) const noexcept {
+        return !chunks_.empty() || (messages_may_go && !sending_.empty());
+    }
     /// The next queued chunk, refunded.
     queued_chunk take_chunk() {
         chunks_turn_ = false;

@@ -118,7 +118,15 @@ public:
     /// The batch was written (or not: `ec`) at `now`.
     void on_written(std::error_code ec, time_point now);
     /// Whether `fill` would add something now.
-    bool want_write() const noexcept { return !ended_ && (replies_.due() || queue_.has_next()); }
+    bool want_write() const noexcept { return !ended_ && (replies_.due() || queue_.has_next(window_open())); }
+    /// Whether the send window has room for another message chunk
+    /// (`max_requests_in_flight`, `max_bytes_in_flight`).
+    bool window_open() const noexcept {
+        return transactions_.size() < options_.max_requests_in_flight &&
+               transactions_.bytes_in_flight() < options_.max_bytes_in_flight;
+    }
+    /// Body bytes of the requests waiting for their response.
+    std::size_t bytes_in_flight() const noexcept { return transactions_.bytes_in_flight(); }
     /// The writer has nothing to do: buffers a burst grew are freed.
     void on_writer_idle();
 

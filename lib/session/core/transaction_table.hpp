@@ -34,6 +34,7 @@ struct pending_transaction {
     std::shared_ptr<outgoing_message> message; ///< the message the chunk belongs to
     ByteRange range;                           ///< its bytes of that message
     failure_report failure_mode = failure_report::yes;
+    std::size_t body_bytes = 0;                ///< counted in the send window
 };
 
 class transaction_table {
@@ -46,21 +47,40 @@ public:
     /// told apart from it: it is returned, for the caller to give its verdict.
     std::optional<pending_transaction> track(std::string_view transaction_id, time_point deadline,
                                              pending_transaction t) {
-        return requests_.add(transaction_id, deadline, std::move(t));
+        bytes_in_flight_ += t.body_bytes;
+        auto replaced = requests_.add(transaction_id, deadline, std::move(t));
+        if (replaced)
+            bytes_in_flight_ -= replaced->body_bytes;
+        return replaced;
     }
     bool contains(std::string_view transaction_id) const noexcept { return requests_.contains(transaction_id); }
     /// The request `transaction_id` answers; false when none waits (late or unknown).
-    bool take(std::string_view transaction_id, pending_transaction& out) { return requests_.take(transaction_id, out); }
+    bool take(std::string_view transaction_id, pending_transaction& out) {
+        if (!requests_.take(transaction_id, out))
+            return false;
+        bytes_in_flight_ -= out.body_bytes;
+        return true;
+    }
     /// The first request whose deadline passed, in sending order.
     bool take_expired(time_point now, std::string& transaction_id, pending_transaction& out) {
-        return requests_.take_expired(now, transaction_id, out);
+        if (!requests_.take_expired(now, transaction_id, out))
+            return false;
+        bytes_in_flight_ -= out.body_bytes;
+        return true;
     }
     /// Answers come mostly in sending order: dropping answered requests from
     /// the front keeps the table as long as what is in flight. A chunk of a
-    /// settled message waits for nothing.
+    /// settled message waits for nothing (nor holds room in the window).
     void trim() {
-        requests_.trim([](const pending_transaction& t) { return t.message && t.message->final_sent; });
+        requests_.trim([this](const pending_transaction& t) {
+            const bool settled = t.message && t.message->final_sent;
+            if (settled)
+                bytes_in_flight_ -= t.body_bytes;
+            return settled;
+        });
     }
+    /// Body bytes of the requests waiting (see `session_options::max_bytes_in_flight`).
+    std::size_t bytes_in_flight() const noexcept { return bytes_in_flight_; }
 
     /// A message whose chunks were all accepted waits for its success REPORT until `deadline`.
     void wait_for_report(std::shared_ptr<outgoing_message> m, time_point deadline) {
@@ -117,12 +137,14 @@ public:
         auto all = std::move(requests_);
         requests_.clear();
         reports_.clear();
+        bytes_in_flight_ = 0;
         return all;
     }
 
 private:
     pending_requests<pending_transaction> requests_;
     std::deque<std::pair<time_point, std::shared_ptr<outgoing_message>>> reports_;
+    std::size_t bytes_in_flight_ = 0;
 };
 
 } // namespace msrp::detail

@@ -167,6 +167,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     o.response_timeout = std::chrono::milliseconds(100 + data[1]);
     if (data[1] & 0x80)
         o.keepalive_interval = std::chrono::milliseconds(50 + data[0]);
+    if (data[1] & 0x40) { // a small send window
+        o.max_requests_in_flight = 1 + data[0] % 8;
+        o.max_bytes_in_flight = 64 * (1 + data[1] % 16);
+    }
     state s(o);
     for (std::size_t i = 2; i + 3 <= size; i += 3)
         s.step(data[i], data[i + 1], data[i + 2]);
@@ -179,5 +183,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         std::fprintf(stderr, "%s\n", broken.c_str());
     FUZZ_CHECK(broken.empty());
     FUZZ_CHECK(s.d.core.queued_bytes() == 0);
+    FUZZ_CHECK(s.d.core.bytes_in_flight() == 0);
     return 0;
 }

@@ -105,10 +105,19 @@ std::error_code message_assembler::add(Chunk&& chunk, std::vector<IncomingMessag
         return errc::inconsistent_byte_range;
     const std::uint64_t first = range.start;
     const std::uint64_t last = first + n - 1; // first - 1 when there are no bytes
-    if (range.end != unknown && n > 0 && range.end != last && chunk.contflag == contflag::complete)
-        return errc::inconsistent_byte_range;
-
     auto it = messages_.find(id);
+    if (range.end != unknown && n > 0 && range.end != last && chunk.contflag == contflag::complete) {
+        // The one miscount that can mean only one thing: a whole message
+        // (1-N/N, '$', nothing of it before) whose body the end-line
+        // delimits; see assembler_limits::accept_miscounted_whole_message.
+        // Octets are never fewer than characters: a shorter body is another fault.
+        const bool whole_claimed = first == 1 && range.end == range.total && last > range.end &&
+                                   it == messages_.end() && !ended_.contains(id);
+        if (!limits_.accept_miscounted_whole_message || !whole_claimed)
+            return errc::inconsistent_byte_range;
+        range.total = n;
+    }
+
     if (it == messages_.end()) {
         if (ended_.contains(id))
             return {}; // a late duplicate of a message already delivered

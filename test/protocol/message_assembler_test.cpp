@@ -1014,3 +1014,40 @@ TEST_CASE("assembler: a Byte-Range that does not parse is refused, not read as a
     CHECK(out.empty());
     CHECK(assembler.messages_in_progress() == 0);
 }
+
+TEST_CASE("assembler: a whole message whose Byte-Range counts characters, not octets, is taken by its body",
+          "[assembler]") {
+    // What AG Projects' msrplib sends for "héllo": 6 octets, Byte-Range 1-5/5.
+    const std::string hello = "h\xc3\xa9llo";
+    REQUIRE(hello.size() == 6);
+    message_assembler a;
+    std::vector<IncomingMessage> out;
+    CHECK(a.add(send("miscount1", 1, 5, 5, hello, '$'), out) == ok);
+    REQUIRE(out.size() == 1);
+    CHECK(out[0].data == hello);
+    CHECK(out[0].byte_range() == ByteRange{1, 6, 6});
+    CHECK(out[0].complete());
+    // Longer than announced too (characters outside the BMP: 4 octets each).
+    out.clear();
+    CHECK(a.add(send("miscount2", 1, 2, 2, "\xf0\x9f\x98\x80\xf0\x9f\x98\x80", '$'), out) == ok);
+    REQUIRE(out.size() == 1);
+    CHECK(out[0].byte_range() == ByteRange{1, 8, 8});
+
+    // Where it could mean something else, the Byte-Range still rules.
+    message_assembler b;
+    out.clear();
+    CHECK(b.add(send("partial-1", 1, 5, 10, hello, '$'), out) == err(errc::inconsistent_byte_range)); // not 1-N/N
+    CHECK(b.add(send("later-part", 6, 10, 10, hello, '$'), out) == err(errc::inconsistent_byte_range)); // not from 1
+    CHECK(b.add(send("in-pieces", 1, 3, 6, "h\xc3\xa9", '+'), out) == ok);
+    CHECK(b.add(send("in-pieces", 1, 5, 5, hello, '$'), out) != ok); // a message already in progress
+    CHECK(b.add(send("shorter", 1, 9, 9, hello, '$'), out) == err(errc::inconsistent_byte_range)); // not a miscount
+    CHECK(out.empty());
+
+    // Off: refused as RFC 4975 allows (400).
+    assembler_limits strict;
+    strict.accept_miscounted_whole_message = false;
+    message_assembler c(strict);
+    CHECK(c.add(send("miscount3", 1, 5, 5, hello, '$'), out) == err(errc::inconsistent_byte_range));
+    CHECK(msrp::status_code_for(err(errc::inconsistent_byte_range)) == 400);
+    CHECK(out.empty());
+}

@@ -49,6 +49,17 @@ struct assembler_limits {
     /// Message-IDs of ended messages remembered so that a late duplicate
     /// chunk is dropped instead of starting the message again.
     std::size_t remembered_message_ids = 256;
+    /// Leniency for a deployed miscount: a chunk that says it is a whole
+    /// message (`Byte-Range: 1-N/N`, flag `$`, first of its Message-ID)
+    /// whose body, as the end-line delimits it, is longer than N octets. AG
+    /// Projects' msrplib counts a text body in characters, so every
+    /// non-ASCII chat line from it arrives so (`héllo`: 6 octets, `1-5/5`).
+    /// RFC 4975 §7.1 lets a receiver refuse it (400); when true the body
+    /// and the `$` are trusted, as nothing else can be meant, and the
+    /// message is delivered with `Byte-Range: 1-n/n` for its n octets.
+    /// Only whole chunks: a segment or a message in several chunks is
+    /// still held to its Byte-Range.
+    bool accept_miscounted_whole_message = true;
 };
 
 /// Turns the SEND chunks of a session into messages.

@@ -27,6 +27,8 @@ asio::awaitable<Path> AcceptorDirect::prepare(URI& local_uri, std::error_code& e
     // The host is what the peer connects to; without one, loopback. An
     // application that is reachable elsewhere names its address.
     detail::complete_local_uri(local_uri, "127.0.0.1");
+    if (local_uri.use_tls && (ec = detail::check_tls_credentials(options_.tls, true)))
+        co_return Path{};
     auto l = std::make_unique<listener>(executor_);
     co_await detail::listen_on(l->acceptor, local_uri, ec);
     if (ec)

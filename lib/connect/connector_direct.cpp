@@ -44,6 +44,8 @@ asio::awaitable<Path> ConnectorDirect::prepare(URI& local_uri, std::error_code& 
     detail::complete_local_uri(local_uri, asio::ip::host_name());
     if (local_uri.port == 0)
         local_uri.port = 9;
+    if (local_uri.use_tls && (ec = detail::check_tls_credentials(options_.tls, false)))
+        co_return Path{};
     local_uri_ = local_uri;
     co_return Path{local_uri};
 }

@@ -242,6 +242,8 @@ asio::awaitable<Path> MSRPServer::prepare(URI& local_uri, std::shared_ptr<Logger
         ec = errc::invalid_argument; // one port speaks either TLS or TCP
         co_return Path{};
     }
+    if (local_uri.use_tls && (ec = detail::check_tls_credentials(st.options.tls, true)))
+        co_return Path{};
     if (!l) {
         l = std::make_shared<state::listener>(st.executor);
         co_await detail::listen_on(l->acceptor, local_uri, ec);

@@ -21,7 +21,15 @@ void log_state(const connect_options& options, connection_state state, const con
 // The TLS handshake on a connected socket, from either side.
 asio::awaitable<std::unique_ptr<byte_stream>> tls_handshake(asio::ip::tcp::socket socket, tls_role role,
                                                             const connect_options& options, std::error_code& ec) {
-    auto context = std::make_shared<asio::ssl::context>(make_tls_context(role, options.tls));
+    // prepare() checked the credentials; should they fail now all the same,
+    // the connection fails, not the io_context (a peer caused this call).
+    std::shared_ptr<asio::ssl::context> context;
+    try {
+        context = std::make_shared<asio::ssl::context>(make_tls_context(role, options.tls));
+    } catch (const std::system_error& e) {
+        ec = e.code();
+        co_return nullptr;
+    }
     auto stream = std::make_unique<tls_byte_stream>(std::move(socket), std::move(context));
     log_state(options, connection_state::connected, stream->info);
     const auto type = role == tls_role::client ? asio::ssl::stream_base::client : asio::ssl::stream_base::server;
@@ -34,6 +42,15 @@ asio::awaitable<std::unique_ptr<byte_stream>> tls_handshake(asio::ip::tcp::socke
 }
 
 } // namespace
+
+std::error_code check_tls_credentials(const tls::settings& settings, bool server) {
+    try {
+        make_tls_context(server ? tls_role::server : tls_role::client, settings);
+    } catch (const std::system_error& e) {
+        return e.code();
+    }
+    return {};
+}
 
 void complete_local_uri(URI& local_uri, std::string_view default_host) {
     if (local_uri.host.empty())

@@ -19,6 +19,12 @@ namespace msrp::detail {
 /// empty), a random session-id, the transport.
 void complete_local_uri(URI& local_uri, std::string_view default_host);
 
+/// Whether this side's TLS credentials and CA file load, checked when a
+/// connector or server is prepared, so that an unusable key is an error of
+/// `prepare()` and not of the first peer to connect. Errors:
+/// `tls::errc::bad_certificate`, or OpenSSL's when it cannot make a context.
+std::error_code check_tls_credentials(const tls::settings& settings, bool server);
+
 /// Connects to `target` (resolving its host), runs the TLS handshake for
 /// msrps, logs each step. Errors: resolver, socket and TLS errors, `tls::errc`.
 asio::awaitable<std::unique_ptr<byte_stream>> open_stream(const URI& target, const connect_options& options,

@@ -551,3 +551,52 @@ TEST_CASE("small writes into a full socket wait for the peer and arrive whole an
         CHECK(matched == count);
     });
 }
+
+TEST_CASE("msrps: an unusable certificate or key fails prepare() with bad_certificate, before any peer comes",
+          "[connect][tls]") {
+    asio::io_context ctx{1};
+    msrp::test::run(ctx, [&]() -> asio::awaitable<void> {
+        const auto good = msrp::tls::generate_self_signed("alice");
+        const msrp::tls::credentials broken_key{good.certificate_pem, "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"};
+        const msrp::tls::credentials not_pem{"not a certificate", good.private_key_pem};
+        const auto other = msrp::tls::generate_self_signed("bob");
+        const msrp::tls::credentials mismatched{good.certificate_pem, other.private_key_pem};
+        for (const auto& creds : {broken_key, not_pem, mismatched}) {
+            auto options = quick_connect_options();
+            options.tls.local = creds;
+            msrp::AcceptorDirect acceptor(ctx.get_executor(), options);
+            msrp::ConnectorDirect connector(ctx.get_executor(), options);
+            msrp::MSRPServer server(ctx.get_executor(), options);
+            for (msrp::Connector* c : {static_cast<msrp::Connector*>(&acceptor), static_cast<msrp::Connector*>(&connector)}) {
+                msrp::URI local;
+                local.use_tls = true;
+                std::error_code ec;
+                co_await c->prepare(local, ec);
+                CHECK(ec == msrp::tls::errc::bad_certificate);
+            }
+            msrp::URI server_uri;
+            server_uri.use_tls = true;
+            std::error_code ec;
+            co_await server.prepare(server_uri, nullptr, ec);
+            CHECK(ec == msrp::tls::errc::bad_certificate);
+            // The throwing form throws it too, from prepare() itself.
+            msrp::URI again;
+            again.use_tls = true;
+            bool threw = false;
+            try {
+                co_await acceptor.prepare(again);
+            } catch (const std::system_error& e) {
+                threw = e.code() == msrp::tls::errc::bad_certificate;
+            }
+            CHECK(threw);
+        }
+        // Over plain TCP the credentials are not used and not checked.
+        auto options = quick_connect_options();
+        options.tls.local = not_pem;
+        msrp::AcceptorDirect plain(ctx.get_executor(), options);
+        msrp::URI local;
+        std::error_code ec;
+        co_await plain.prepare(local, ec);
+        CHECK_FALSE(ec);
+    });
+}

@@ -60,6 +60,21 @@ public:
     bool is_request() const noexcept { return !method.empty(); }
     bool is_response() const noexcept { return method.empty(); }
 
+    /// Member by member: readers that trade a chunk for the next one's
+    /// buffers swap on every chunk, and the generic swap moves each member
+    /// three times.
+    friend void swap(Chunk& a, Chunk& b) noexcept {
+        using std::swap;
+        swap(a.transaction_id, b.transaction_id);
+        swap(a.method, b.method);
+        swap(a.code, b.code);
+        swap(a.comment, b.comment);
+        swap(a.headers, b.headers);
+        swap(a.contflag, b.contflag);
+        swap(a.data, b.data);
+        swap(a.has_body, b.has_body);
+    }
+
     // Generic access.
     const std::string* find_header(std::string_view name) const noexcept;
     std::optional<std::string> header(std::string_view name) const;

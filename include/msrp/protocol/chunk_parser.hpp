@@ -80,12 +80,13 @@ struct chunk_head {
     std::string_view message_id;
     std::string_view content_type;
     bool has_byte_range = false;
-    ByteRange byte_range;        ///< valid when has_byte_range
     /// The To-Path and From-Path values are byte for byte those of the
     /// previous head this parser handed out (since it was made or reset).
     /// A connection's chunks repeat them, so whoever acts on the paths
     /// (routing, RFC 4975 §7.3 checks) can reuse what it found last time.
+    /// (Beside `has_byte_range`: in its padding, the head keeps its size.)
     bool same_paths_as_previous = false;
+    ByteRange byte_range;        ///< valid when has_byte_range
 
     bool is_request() const noexcept { return !method.empty(); }
     const header_view* begin() const noexcept { return headers; }

@@ -5,6 +5,8 @@
 
 #include <msrp/protocol/chunk.hpp>
 
+#include <utility>
+
 namespace msrp {
 
 /// A chunk as `chunk_demux` hands it out and `MSRPTransport::read_chunk`
@@ -29,6 +31,15 @@ struct IncomingChunk : Chunk {
     /// changed (a session joined or left, a local URI changed). Later
     /// segments of one chunk carry true: they repeat the first one's head.
     bool same_paths_as_previous = false;
+
+    friend void swap(IncomingChunk& a, IncomingChunk& b) noexcept {
+        using std::swap;
+        swap(static_cast<Chunk&>(a), static_cast<Chunk&>(b));
+        swap(a.segment, b.segment);
+        swap(a.end_of_chunk, b.end_of_chunk);
+        swap(a.answered, b.answered);
+        swap(a.same_paths_as_previous, b.same_paths_as_previous);
+    }
 };
 
 } // namespace msrp

@@ -87,21 +87,23 @@ std::error_code serialize(const Chunk& chunk, std::string_view body, serialized_
     if (chunk.has_body && end_line_collides(body, tid))
         return errc::end_line_in_body;
 
-    for (const auto& h : chunk.headers)
-        if (!is_header_name(h.name) || !is_header_value(h.value))
-            return bad;
     const char flag = chunk.contflag;
     if (flag != '$' && flag != '+' && flag != '#')
         return bad;
 
+    // One pass: each field is checked as it is written (on an error the
+    // head is left half written; the caller gets the error, not the head).
     auto& head = out.head;
     head.clear();
     if (response)
         wire::append_response_line(head, tid, chunk.code, chunk.comment);
     else
         wire::append_request_line(head, tid, chunk.method);
-    for (const auto& h : chunk.headers)
+    for (const auto& h : chunk.headers) {
+        if (!is_header_name(h.name) || !is_header_value(h.value))
+            return bad;
         wire::append_header(head, h.name, h.value);
+    }
     if (chunk.has_body)
         wire::append_body_separator(head);
     out.body = chunk.has_body ? body : std::string_view{};
@@ -109,55 +111,7 @@ std::error_code serialize(const Chunk& chunk, std::string_view body, serialized_
     return {};
 }
 
-namespace wire {
 
-void append_request_line(std::string& out, std::string_view transaction_id, std::string_view method) {
-    out += "MSRP ";
-    out += transaction_id;
-    out += ' ';
-    out += method;
-    out += "\r\n";
-}
-
-void append_response_line(std::string& out, std::string_view transaction_id, int code, std::string_view comment) {
-    out += "MSRP ";
-    out += transaction_id;
-    const char digits[4] = {' ', static_cast<char>('0' + code / 100), static_cast<char>('0' + code / 10 % 10),
-                            static_cast<char>('0' + code % 10)};
-    out.append(digits, 4);
-    if (!comment.empty()) {
-        out += ' ';
-        out += comment;
-    }
-    out += "\r\n";
-}
-
-void append_header(std::string& out, std::string_view name, std::string_view value) {
-    out += name;
-    out += ": ";
-    out += value;
-    out += "\r\n";
-}
-
-void append_body_separator(std::string& out) { out += "\r\n"; }
-
-std::size_t write_end_line(char* t, bool after_body, std::string_view transaction_id, char flag) noexcept {
-    std::size_t n = 0;
-    if (after_body) {
-        t[n++] = '\r';
-        t[n++] = '\n';
-    }
-    std::memcpy(t + n, hyphens.data(), hyphens.size());
-    n += hyphens.size();
-    std::memcpy(t + n, transaction_id.data(), transaction_id.size());
-    n += transaction_id.size();
-    t[n++] = flag;
-    t[n++] = '\r';
-    t[n++] = '\n';
-    return n;
-}
-
-} // namespace wire
 
 std::string serialized_chunk::to_string() const {
     std::string s;

@@ -8,6 +8,7 @@
 
 #include <array>
 #include <cstddef>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -65,18 +66,62 @@ std::string to_wire(const Chunk& chunk);
 /// checked once when queued.
 namespace wire {
 
+// Inline: they are the busiest lines of a session's writer (a response or
+// a SEND head per chunk), called across translation units.
+
 /// `MSRP <tid> <method>` CRLF (RFC 4975 §9, req-start).
-void append_request_line(std::string& out, std::string_view transaction_id, std::string_view method);
+inline void append_request_line(std::string& out, std::string_view transaction_id, std::string_view method) {
+    out += "MSRP ";
+    out += transaction_id;
+    out += ' ';
+    out += method;
+    out += "\r\n";
+}
+
 /// `MSRP <tid> <code>[ <comment>]` CRLF (resp-start); `code` in 0-999.
-void append_response_line(std::string& out, std::string_view transaction_id, int code, std::string_view comment);
+inline void append_response_line(std::string& out, std::string_view transaction_id, int code,
+                                 std::string_view comment) {
+    out += "MSRP ";
+    out += transaction_id;
+    const char digits[4] = {' ', static_cast<char>('0' + code / 100), static_cast<char>('0' + code / 10 % 10),
+                            static_cast<char>('0' + code % 10)};
+    out.append(digits, 4);
+    if (!comment.empty()) {
+        out += ' ';
+        out += comment;
+    }
+    out += "\r\n";
+}
+
 /// `<name>: <value>` CRLF.
-void append_header(std::string& out, std::string_view name, std::string_view value);
+inline void append_header(std::string& out, std::string_view name, std::string_view value) {
+    out += name;
+    out += ": ";
+    out += value;
+    out += "\r\n";
+}
+
 /// The empty line that ends the header block of a chunk with a body.
-void append_body_separator(std::string& out);
+inline void append_body_separator(std::string& out) { out += "\r\n"; }
+
 /// Writes the end-line into `tail`: CRLF first when a body precedes it,
 /// then `-------<tid><flag>` CRLF. Returns its length; `tail` holds
 /// `serialized_chunk::tail`'s 96 octets, enough for a 64-octet id.
-std::size_t write_end_line(char* tail, bool after_body, std::string_view transaction_id, char flag) noexcept;
+inline std::size_t write_end_line(char* tail, bool after_body, std::string_view transaction_id, char flag) noexcept {
+    std::size_t n = 0;
+    if (after_body) {
+        tail[n++] = '\r';
+        tail[n++] = '\n';
+    }
+    std::memcpy(tail + n, "-------", 7);
+    n += 7;
+    std::memcpy(tail + n, transaction_id.data(), transaction_id.size());
+    n += transaction_id.size();
+    tail[n++] = flag;
+    tail[n++] = '\r';
+    tail[n++] = '\n';
+    return n;
+}
 
 } // namespace wire
 

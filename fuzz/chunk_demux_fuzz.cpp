@@ -38,6 +38,7 @@
 #include <vector>
 
 #include "fuzz_check.hpp"
+#include "xorshift.hpp"
 
 namespace {
 
@@ -95,14 +96,6 @@ config decode_config(const std::uint8_t* b) {
         c.leave_at_step = static_cast<std::uint64_t>(b[6] >> 2) * 4;
     }
     return c;
-}
-
-std::uint32_t next_random(std::uint32_t& state) {
-    // xorshift32: deterministic, so a crash reproduces from its input alone.
-    state ^= state << 13;
-    state ^= state >> 17;
-    state ^= state << 5;
-    return state;
 }
 
 struct session {

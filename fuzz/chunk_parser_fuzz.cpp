@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "fuzz_check.hpp"
+#include "xorshift.hpp"
 
 namespace {
 
@@ -71,14 +72,6 @@ config decode_config(const std::vector<std::uint8_t>& b) {
                                                : static_cast<std::uint64_t>(b[7] >> 4) * 512;
     }
     return c;
-}
-
-std::uint32_t next_random(std::uint32_t& state) {
-    // xorshift32: deterministic, so a crash reproduces from its input alone.
-    state ^= state << 13;
-    state ^= state >> 17;
-    state ^= state << 5;
-    return state;
 }
 
 std::vector<std::size_t> piece_sizes(const config& c, std::size_t total, bool whole) {

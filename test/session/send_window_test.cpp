@@ -93,12 +93,29 @@ struct holding_peer {
     }
 };
 
+// Sends `size` bytes of the pattern from a source through `sender` while
+// `peer` reads and holds its answers; returns the message's final report.
+asio::awaitable<msrp::message_report> send_to_holding_peer(msrp::MSRPSession& sender, holding_peer& peer,
+                                                           std::uint64_t size) {
+    using namespace asio::experimental::awaitable_operators;
+    report_log reports;
+    auto source = std::make_shared<pattern_source>();
+    source->size = size;
+    msrp::OutgoingMessage message;
+    message.content_type = "application/octet-stream";
+    message.source = source_of(source);
+    message.size = size;
+    const auto id = sender.send_message(std::move(message), reports.handler());
+    co_await (peer.read_all() && peer.answer_when_idle());
+    REQUIRE_EVENTUALLY(reports.final_of(id).has_value());
+    co_return *reports.final_of(id);
+}
+
 } // namespace
 
 TEST_CASE("send window: a peer that answers once its input stops holds at most max_requests_in_flight; "
           "200 MiB in 2 KiB chunks to it arrive",
           "[session][window]") {
-    using namespace asio::experimental::awaitable_operators;
     asio::io_context ctx{1};
     msrp::test::run(ctx, [&]() -> asio::awaitable<void> {
         auto pair = co_await msrp::test::make_transport_pair();
@@ -106,23 +123,11 @@ TEST_CASE("send window: a peer that answers once its input stops holds at most m
         options.chunk_size = 2048;
         options.response_timeout = 5s;
         const std::size_t window = options.max_requests_in_flight;
-        report_log reports;
         msrp::MSRPSession sender(std::move(pair.connected), options);
         holding_peer peer{*pair.accepted, 50ms};
-
-        auto source = std::make_shared<pattern_source>();
-        source->size = 200 * MiB;
-        msrp::OutgoingMessage message;
-        message.content_type = "application/octet-stream";
-        message.source = source_of(source);
-        message.size = source->size;
-        const auto id = sender.send_message(std::move(message), reports.handler());
-        co_await (peer.read_all() && peer.answer_when_idle());
-        REQUIRE_EVENTUALLY(reports.final_of(id).has_value());
-
-        const auto final = reports.final_of(id);
-        CHECK(final->code == 200);
-        CHECK_FALSE(final->error);
+        const auto final = co_await send_to_holding_peer(sender, peer, 200 * MiB);
+        CHECK(final.code == 200);
+        CHECK_FALSE(final.error);
         CHECK(peer.bytes == 200 * MiB);
         CHECK(peer.wrong_bytes == 0);
         CHECK_FALSE(peer.failed);
@@ -137,7 +142,6 @@ TEST_CASE("send window: a peer that answers once its input stops holds at most m
 
 TEST_CASE("send window: a small window and a peer holding its answers: one write's worth at a time",
           "[session][window]") {
-    using namespace asio::experimental::awaitable_operators;
     asio::io_context ctx{1};
     msrp::test::run(ctx, [&]() -> asio::awaitable<void> {
         auto pair = co_await msrp::test::make_transport_pair();
@@ -145,19 +149,10 @@ TEST_CASE("send window: a small window and a peer holding its answers: one write
         options.chunk_size = 1000;
         options.max_requests_in_flight = 20;
         options.max_bytes_in_flight = 12000;
-        report_log reports;
         msrp::MSRPSession sender(std::move(pair.connected), options);
         holding_peer peer{*pair.accepted, 30ms};
-
-        auto source = std::make_shared<pattern_source>();
-        source->size = 200000;
-        msrp::OutgoingMessage message;
-        message.source = source_of(source);
-        message.size = source->size;
-        const auto id = sender.send_message(std::move(message), reports.handler());
-        co_await (peer.read_all() && peer.answer_when_idle());
-        REQUIRE_EVENTUALLY(reports.final_of(id).has_value());
-        CHECK(reports.final_of(id)->code == 200);
+        const auto final = co_await send_to_holding_peer(sender, peer, 200000);
+        CHECK(final.code == 200);
         CHECK(peer.bytes == 200000);
         CHECK(peer.wrong_bytes == 0);
         // The byte limit binds first: 12 chunks of 1000 bytes reach 12000.

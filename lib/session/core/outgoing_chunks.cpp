@@ -154,7 +154,6 @@ bool session_core::add_message_piece(const std::shared_ptr<outgoing_message>& mp
         ++m.in_flight;
         pending_transaction t;
         t.message = mp;
-        t.range = range;
         t.failure_mode = m.failure_mode;
         t.timeout_code = local_timeout_code(m.failure_mode);
         t.body_bytes = body.size();

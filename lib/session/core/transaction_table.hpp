@@ -32,7 +32,6 @@ struct pending_transaction {
     /// The verdict when no response comes (RFC 4975 §7.1.1, the seed's rule).
     int timeout_code = 408;
     std::shared_ptr<outgoing_message> message; ///< the message the chunk belongs to
-    ByteRange range;                           ///< its bytes of that message
     failure_report failure_mode = failure_report::yes;
     std::size_t body_bytes = 0;                ///< counted in the send window
 };
@@ -128,7 +127,6 @@ public:
 
     /// Requests waiting for their response.
     std::size_t size() const noexcept { return requests_.size(); }
-    bool empty() const noexcept { return requests_.empty() && reports_.empty(); }
 
     /// Everything, for the end of the session: the requests are returned
     /// (their verdicts are the caller's), the report waits forgotten (their

@@ -90,7 +90,6 @@ public:
     std::span<const std::size_t> chunk_ends() const noexcept { return view_ends_; }
 
     std::size_t bytes() const noexcept { return bytes_; }
-    std::size_t chunk_count() const noexcept { return reply_ends_.size() + chunk_ends_.size(); }
     bool empty() const noexcept { return chunk_ends_.empty() && reply_ends_.empty(); }
 
     void clear() {

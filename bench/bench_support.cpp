@@ -55,7 +55,7 @@ struct completion {
 };
 
 asio::awaitable<void> complete_into(Connector& c, Path remote, completion& out) {
-    out.transport = co_await c.complete(remote, out.ec);
+    out.transport = co_await c.complete(remote, asio::redirect_error(asio::use_awaitable, out.ec));
 }
 
 template <class Stream>

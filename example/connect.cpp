@@ -17,8 +17,7 @@
 // README: Connecting
 asio::awaitable<void> call(asio::io_context& ctx, msrp::Path remote_path) {
     auto connector = msrp::get_connector(ctx.get_executor(), std::nullopt);
-    msrp::URI local;                                   // filled in by prepare
-    msrp::Path local_path = co_await connector->prepare(local);  // SDP a=path
+    msrp::Path local_path = co_await connector->prepare();  // SDP a=path
     // ... offer/answer: send local_path, receive remote_path ...
     auto transport = co_await connector->complete(remote_path);
     msrp::make_chunk_params hello;
@@ -43,7 +42,9 @@ asio::awaitable<void> answer(msrp::Connector& acceptor) {
 
 asio::awaitable<void> both(asio::io_context& ctx) {
     using namespace asio::experimental::awaitable_operators;
-    auto acceptor = msrp::get_acceptor(ctx.get_executor(), std::nullopt);
+    msrp::connect_options any_peer;
+    any_peer.accept_any_peer = true; // answer() has no SDP to learn the peer's path from
+    auto acceptor = msrp::get_acceptor(ctx.get_executor(), std::nullopt, nullptr, any_peer);
     msrp::URI listen;
     listen.host = "127.0.0.1";
     const msrp::Path acceptor_path = co_await acceptor->prepare(listen);

@@ -1,7 +1,7 @@
 #include <msrp/connect/connector.hpp>
 
 #include "binding.hpp"
-#include "deadline.hpp"
+#include "../detail/deadline.hpp"
 #include "stream_setup.hpp"
 #include "../detail/coroutine_helpers.hpp"
 
@@ -22,10 +22,10 @@ AcceptorDirect::AcceptorDirect(asio::any_io_executor executor, connect_options o
 
 AcceptorDirect::~AcceptorDirect() { cleanup(); }
 
-asio::awaitable<Path> AcceptorDirect::prepare(URI& local_uri, std::error_code& ec) {
+asio::awaitable<Path> AcceptorDirect::do_prepare(URI local_uri, std::error_code& ec) {
     ec = {};
-    // The host is what the peer connects to; without one, loopback. An
-    // application that is reachable elsewhere names its address.
+    // The host is what the peer connects to; without one, loopback (see
+    // the header).
     detail::complete_local_uri(local_uri, "127.0.0.1");
     if (local_uri.use_tls && (ec = detail::check_tls_credentials(options_.tls, true)))
         co_return Path{};
@@ -39,11 +39,15 @@ asio::awaitable<Path> AcceptorDirect::prepare(URI& local_uri, std::error_code& e
     co_return Path{local_uri};
 }
 
-asio::awaitable<std::unique_ptr<MSRPTransport>> AcceptorDirect::complete(const Path& full_remote_path,
-                                                                         std::error_code& ec) {
+asio::awaitable<std::unique_ptr<MSRPTransport>> AcceptorDirect::do_complete(Path full_remote_path,
+                                                                            std::error_code& ec) {
     ec = {};
     if (!listener_ || !local_uri_) {
-        ec = errc::invalid_argument;
+        ec = errc::invalid_argument; // not prepared, or completed before
+        co_return nullptr;
+    }
+    if (full_remote_path.empty() && !options_.accept_any_peer) {
+        ec = errc::no_remote_path;
         co_return nullptr;
     }
     auto accept_and_bind = [](asio::ip::tcp::acceptor& acceptor, URI local, Path remote, connect_options options,
@@ -65,7 +69,7 @@ asio::awaitable<std::unique_ptr<MSRPTransport>> AcceptorDirect::complete(const P
         co_return co_await std::move(bind);
     };
     std::error_code op_ec;
-    auto op = accept_and_bind(listener_->acceptor, *local_uri_, full_remote_path, options_, op_ec);
+    auto op = accept_and_bind(listener_->acceptor, *local_uri_, std::move(full_remote_path), options_, op_ec);
     auto transport = co_await detail::with_deadline(std::move(op), op_ec, options_.bind_timeout,
                                                     make_error_code(errc::bind_timeout), ec);
     cleanup();

@@ -2,6 +2,8 @@
 
 #include <msrp/protocol/make_chunk.hpp>
 
+#include "../detail/coroutine_helpers.hpp"
+
 namespace msrp::detail {
 
 // Requests the peer may send before it answers the binding SEND.
@@ -11,14 +13,14 @@ asio::awaitable<void> bind_active(MSRPTransport& transport, std::error_code& ec)
     // RFC 6135 §4.2 / RFC 4975 §5.4: the connecting side sends a SEND at
     // once; with nothing to say it is empty (no body, Byte-Range 1-0/0).
     const Chunk bind = transport.make_chunk();
-    co_await transport.write_chunk(bind, ec);
+    co_await transport.write_chunk(bind, detail::redirect(ec)); // a copy: its id is matched below
     if (ec)
         co_return;
     // The peer may send requests of its own before it answers: they belong
     // to the session, which gets them after the binding, in order.
     std::vector<IncomingChunk> early;
     for (;;) {
-        auto reply = co_await transport.read_chunk(std::nullopt, ec);
+        auto reply = co_await transport.read_chunk(std::nullopt, detail::redirect(ec));
         if (ec)
             co_return;
         if (reply.is_response() && reply.transaction_id == bind.transaction_id) {
@@ -54,7 +56,7 @@ asio::awaitable<void> answer_binding(MSRPTransport& transport, IncomingChunk fir
     if (first.is_request()) {
         const auto answer = make_response(first, mismatch ? 481 : 200, transport.local_uri());
         std::error_code write_ec;
-        co_await transport.write_chunk(answer, write_ec);
+        co_await transport.write_chunk(answer, detail::redirect(write_ec));
         if (!mismatch && write_ec) {
             ec = write_ec;
             co_return;
@@ -73,7 +75,7 @@ asio::awaitable<void> answer_binding(MSRPTransport& transport, IncomingChunk fir
 }
 
 asio::awaitable<void> bind_passive(MSRPTransport& transport, std::error_code& ec) {
-    auto first = co_await transport.read_chunk(std::nullopt, ec);
+    auto first = co_await transport.read_chunk(std::nullopt, detail::redirect(ec));
     if (ec)
         co_return;
     // Told no remote path, the acceptor takes the path of whoever binds

@@ -1,47 +1,24 @@
 #include <msrp/connect/connector.hpp>
 
 #include "binding.hpp"
-#include "deadline.hpp"
+#include "../detail/deadline.hpp"
 #include "stream_setup.hpp"
 #include "../detail/coroutine_helpers.hpp"
 
-#include <asio/ip/host_name.hpp>
 
 namespace msrp {
-
-using detail::throw_error;
-
-asio::awaitable<Path> Connector::prepare(URI& local_uri) {
-    std::error_code ec;
-    auto path = co_await prepare(local_uri, ec);
-    if (ec)
-        throw_error(ec, "prepare");
-    co_return path;
-}
-
-asio::awaitable<Path> Connector::prepare() {
-    URI local;
-    co_return co_await prepare(local);
-}
-
-asio::awaitable<std::unique_ptr<MSRPTransport>> Connector::complete(const Path& full_remote_path) {
-    std::error_code ec;
-    auto transport = co_await complete(full_remote_path, ec);
-    if (ec)
-        throw_error(ec, "complete");
-    co_return transport;
-}
 
 ConnectorDirect::ConnectorDirect(asio::any_io_executor executor, connect_options options)
     : Connector(std::move(executor), std::move(options)) {}
 
 ConnectorDirect::~ConnectorDirect() = default;
 
-asio::awaitable<Path> ConnectorDirect::prepare(URI& local_uri, std::error_code& ec) {
+asio::awaitable<Path> ConnectorDirect::do_prepare(URI local_uri, std::error_code& ec) {
     ec = {};
-    // The connecting side listens nowhere: its URI only names the session.
-    // RFC 6135 §4.2: an active endpoint's port is not used; 9 says so.
-    detail::complete_local_uri(local_uri, asio::ip::host_name());
+    // The connecting side listens nowhere: its URI only names the session
+    // (see the header), so the port says "not listening" and the host is
+    // one the peer could resolve, not a bare host name.
+    detail::complete_local_uri(local_uri, detail::default_route_address(executor_));
     if (local_uri.port == 0)
         local_uri.port = 9;
     if (local_uri.use_tls && (ec = detail::check_tls_credentials(options_.tls, false)))
@@ -50,15 +27,17 @@ asio::awaitable<Path> ConnectorDirect::prepare(URI& local_uri, std::error_code& 
     co_return Path{local_uri};
 }
 
-asio::awaitable<std::unique_ptr<MSRPTransport>> ConnectorDirect::complete(const Path& full_remote_path,
-                                                                          std::error_code& ec) {
+asio::awaitable<std::unique_ptr<MSRPTransport>> ConnectorDirect::do_complete(Path full_remote_path,
+                                                                             std::error_code& ec) {
     ec = {};
     if (!local_uri_) {
-        URI local;
-        co_await prepare(local, ec);
+        auto prepare_now = do_prepare(URI{}, ec);
+        co_await std::move(prepare_now);
+        if (ec)
+            co_return nullptr;
     }
     if (full_remote_path.empty()) {
-        ec = errc::invalid_argument;
+        ec = errc::no_remote_path; // an active side needs somewhere to connect to
         co_return nullptr;
     }
     auto connect_and_bind = [](URI local, Path remote, connect_options options,
@@ -72,7 +51,7 @@ asio::awaitable<std::unique_ptr<MSRPTransport>> ConnectorDirect::complete(const 
         co_return co_await std::move(bind);
     };
     std::error_code op_ec;
-    auto op = connect_and_bind(*local_uri_, full_remote_path, options_, op_ec);
+    auto op = connect_and_bind(*local_uri_, std::move(full_remote_path), options_, op_ec);
     auto transport = co_await detail::with_deadline(std::move(op), op_ec, options_.bind_timeout,
                                                     make_error_code(errc::bind_timeout), ec);
     if (ec)

@@ -3,7 +3,7 @@
 
 #include "../transport/connection.hpp"
 #include "binding.hpp"
-#include "deadline.hpp"
+#include "../detail/deadline.hpp"
 #include "stream_setup.hpp"
 #include "../detail/coroutine_helpers.hpp"
 
@@ -17,7 +17,6 @@
 namespace msrp {
 
 using detail::as_tuple_awaitable;
-using detail::throw_error;
 using detail::rethrow_if_failed;
 
 struct MSRPServer::state : std::enable_shared_from_this<state> {
@@ -75,9 +74,19 @@ struct MSRPServer::state : std::enable_shared_from_this<state> {
         return nullptr;
     }
 
+    // An empty path (allowed by accept_any_peer) takes any peer.
     static bool from_matches(const Chunk& first, const Path& remote) {
         const auto from = first.from_path();
-        return from && !from->empty() && !remote.empty() && from->back() == remote.back();
+        return from && !from->empty() && (remote.empty() || from->back() == remote.back());
+    }
+
+    // The remote path a binding takes: the expected one, or for a waiter
+    // that takes any peer, the peer's From-Path.
+    static Path remote_of(const Chunk& first, const Path& expected) {
+        if (!expected.empty())
+            return expected;
+        auto from = first.from_path();
+        return from ? std::move(*from) : Path{};
     }
 
     // Makes the transport the session's and answers its binding SEND.
@@ -93,7 +102,7 @@ struct MSRPServer::state : std::enable_shared_from_this<state> {
         if (first.is_request() && to && !to->empty()) {
             const auto answer = make_response(first, 481, to->front());
             std::error_code ignored;
-            co_await transport.write_chunk(answer, ignored);
+            co_await transport.write_chunk(answer, detail::redirect(ignored));
         }
         transport.close();
     }
@@ -121,7 +130,7 @@ struct MSRPServer::state : std::enable_shared_from_this<state> {
         // sessions of its own (RFC 4975 §5.4).
         auto conn = std::make_shared<detail::connection>(std::move(stream), options.transport);
         auto transport = std::make_unique<MSRPTransport>(conn, URI{}, Path{}, Path{});
-        first = co_await transport->read_chunk(std::nullopt, ec);
+        first = co_await transport->read_chunk(std::nullopt, detail::redirect(ec));
         if (ec)
             co_return nullptr;
         watch_for_shared_sessions(*conn);
@@ -183,7 +192,8 @@ struct MSRPServer::state : std::enable_shared_from_this<state> {
             if (!from_matches(first, w.remote))
                 continue;
             waiters.erase(it);
-            co_await accept_binding(*transport, std::move(first), local, w.remote, w.ec);
+            const Path remote = remote_of(first, w.remote);
+            co_await accept_binding(*transport, std::move(first), local, remote, w.ec);
             if (!w.ec) {
                 transport->mark_bound();
                 w.result = std::move(transport);
@@ -207,7 +217,7 @@ struct MSRPServer::state : std::enable_shared_from_this<state> {
 };
 
 MSRPServer::MSRPServer(asio::any_io_executor executor, connect_options options)
-    : state_(std::make_shared<state>()) {
+    : executor_(executor), state_(std::make_shared<state>()) {
     state_->executor = std::move(executor);
     state_->options = std::move(options);
     state_->max_pending = &max_pending_connections;
@@ -217,15 +227,7 @@ MSRPServer::~MSRPServer() { close(); }
 
 std::size_t MSRPServer::pending_connections() const noexcept { return state_->pending.size(); }
 
-asio::awaitable<Path> MSRPServer::prepare(URI& local_uri, std::shared_ptr<Logger> logger) {
-    std::error_code ec;
-    auto path = co_await prepare(local_uri, std::move(logger), ec);
-    if (ec)
-        throw_error(ec, "MSRPServer::prepare");
-    co_return path;
-}
-
-asio::awaitable<Path> MSRPServer::prepare(URI& local_uri, std::shared_ptr<Logger> logger, std::error_code& ec) {
+asio::awaitable<Path> MSRPServer::do_prepare(URI local_uri, std::shared_ptr<Logger> logger, std::error_code& ec) {
     ec = {};
     auto& st = *state_;
     if (st.closed) {
@@ -260,20 +262,15 @@ asio::awaitable<Path> MSRPServer::prepare(URI& local_uri, std::shared_ptr<Logger
     co_return Path{local_uri};
 }
 
-asio::awaitable<std::unique_ptr<MSRPTransport>> MSRPServer::complete(const Path& full_remote_path) {
-    std::error_code ec;
-    auto transport = co_await complete(full_remote_path, ec);
-    if (ec)
-        throw_error(ec, "MSRPServer::complete");
-    co_return transport;
-}
-
-asio::awaitable<std::unique_ptr<MSRPTransport>> MSRPServer::complete(const Path& full_remote_path,
-                                                                     std::error_code& ec) {
+asio::awaitable<std::unique_ptr<MSRPTransport>> MSRPServer::do_complete(Path full_remote_path, std::error_code& ec) {
     ec = {};
     auto st = state_;
-    if (st->closed || full_remote_path.empty()) {
-        ec = st->closed ? std::error_code(asio::error::operation_aborted) : make_error_code(errc::invalid_argument);
+    if (st->closed) {
+        ec = asio::error::operation_aborted;
+        co_return nullptr;
+    }
+    if (full_remote_path.empty() && !st->options.accept_any_peer) {
+        ec = errc::no_remote_path;
         co_return nullptr;
     }
     // A connection that already arrived for this session?
@@ -285,7 +282,8 @@ asio::awaitable<std::unique_ptr<MSRPTransport>> MSRPServer::complete(const Path&
         entry->claimed = true;
         entry->expiry.cancel();
         auto transport = std::move(entry->transport);
-        co_await state::accept_binding(*transport, std::move(entry->first), entry->local, full_remote_path, ec);
+        const Path remote = state::remote_of(entry->first, full_remote_path);
+        co_await state::accept_binding(*transport, std::move(entry->first), entry->local, remote, ec);
         if (ec)
             co_return nullptr;
         transport->mark_bound();

@@ -7,6 +7,7 @@
 
 #include <asio/connect.hpp>
 #include <asio/experimental/as_tuple.hpp>
+#include <asio/ip/udp.hpp>
 #include <asio/use_awaitable.hpp>
 
 namespace msrp::detail {
@@ -50,6 +51,25 @@ std::error_code check_tls_credentials(const tls::settings& settings, bool server
         return e.code();
     }
     return {};
+}
+
+std::string default_route_address(const asio::any_io_executor& executor) {
+    // TEST-NET-1 and the IPv6 documentation prefix (RFC 5737, RFC 3849):
+    // routed like any other address by a default route, never answered.
+    for (const char* probe : {"192.0.2.1", "2001:db8::1"}) {
+        std::error_code ec;
+        asio::ip::udp::socket socket(executor);
+        const asio::ip::udp::endpoint target(asio::ip::make_address(probe, ec), 9);
+        if (ec)
+            continue;
+        socket.connect(target, ec);
+        if (ec)
+            continue;
+        const auto local = socket.local_endpoint(ec);
+        if (!ec && !local.address().is_unspecified())
+            return local.address().to_string();
+    }
+    return "127.0.0.1";
 }
 
 void complete_local_uri(URI& local_uri, std::string_view default_host) {

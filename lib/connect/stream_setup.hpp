@@ -19,6 +19,13 @@ namespace msrp::detail {
 /// empty), a random session-id, the transport.
 void complete_local_uri(URI& local_uri, std::string_view default_host);
 
+/// This machine's address towards the default route (IPv4, else IPv6), as
+/// the routing table picks it for a datagram socket "connected" to a
+/// documentation address (nothing is sent); "127.0.0.1" without a route.
+/// The host of an active endpoint's URI: unlike a host name, the peer can
+/// resolve it.
+std::string default_route_address(const asio::any_io_executor& executor);
+
 /// Whether this side's TLS credentials and CA file load, checked when a
 /// connector or server is prepared, so that an unusable key is an error of
 /// `prepare()` and not of the first peer to connect. Errors:

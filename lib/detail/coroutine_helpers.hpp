@@ -5,6 +5,7 @@
 // error-code API. Internal header.
 
 #include <asio/experimental/as_tuple.hpp>
+#include <asio/redirect_error.hpp>
 #include <asio/use_awaitable.hpp>
 
 #include <exception>
@@ -15,6 +16,10 @@ namespace msrp::detail {
 /// `co_await op(..., as_tuple_awaitable)` gives `(error_code, result...)`:
 /// expected failures are branched on, not thrown (STYLE.md).
 inline constexpr auto as_tuple_awaitable = asio::experimental::as_tuple(asio::use_awaitable);
+
+/// The token that runs one of the library's operations in place and puts
+/// its error in `ec`: `co_await transport.read_chunk(n, redirect(ec))`.
+inline auto redirect(std::error_code& ec) { return asio::redirect_error(asio::use_awaitable, ec); }
 
 /// The completion handler of a loop the library spawns and owns: failures
 /// reach their owner through its own state, so an exception is a bug (or

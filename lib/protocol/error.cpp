@@ -43,11 +43,12 @@ public:
         case errc::truncated: return "the input ended inside a chunk, before its end-line";
         case errc::trailing_data: return "bytes follow the end-line of the chunk";
         case errc::end_line_in_body: return "the body contains the end-line of the chunk's transaction id";
-        case errc::invalid_argument: return "the chunk or URI cannot be written as given";
+        case errc::invalid_argument: return "a value the application gave cannot be used here (a chunk or URI that cannot be written as given, an option out of range, a call out of order)";
         case errc::session_mismatch: return "the chunk's To-Path or From-Path does not belong to this session";
         case errc::bind_failed: return "the peer refused to bind the connection to the session";
         case errc::bind_timeout: return "the connection was not bound to the session in time";
         case errc::not_supported: return "the operation is not supported here";
+        case errc::no_remote_path: return "no remote path was given to bind to (connect_options::accept_any_peer is off)";
         case errc::message_too_large: return "the message is larger than this receiver accepts";
         case errc::too_many_messages: return "too many messages are being received at once";
         case errc::message_stopped: return "the application stopped receiving the message";
@@ -102,6 +103,7 @@ int status_code_for(std::error_code ec) noexcept {
     case errc::bind_failed:
     case errc::bind_timeout:
     case errc::not_supported:
+    case errc::no_remote_path:
     case errc::message_aborted:
     case errc::message_incomplete:
     case errc::session_closed:

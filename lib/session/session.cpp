@@ -60,9 +60,33 @@ void MSRPSession::send_chunk(Chunk chunk, response_handler on_response) {
         throw_error(ec, "MSRPSession::send_chunk");
 }
 
-asio::awaitable<std::optional<Chunk>> MSRPSession::deliver_chunk(Chunk chunk, std::error_code& ec) {
+std::string MSRPSession::send_message(OutgoingMessage message, message_handler on_report, std::error_code& ec) {
+    auto id = state_->core.queue_message(detail::make_outgoing_message(std::move(message), std::move(on_report)), ec);
+    state_->after_core();
+    return id;
+}
+
+std::string MSRPSession::send_message(OutgoingMessage message, message_handler on_report) {
+    std::error_code ec;
+    auto id = send_message(std::move(message), std::move(on_report), ec);
+    if (ec)
+        throw_error(ec, "MSRPSession::send_message");
+    return id;
+}
+
+namespace detail {
+
+asio::any_io_executor executor_of(const session_state& st) { return st.transport->get_executor(); }
+
+void raise_transaction_error::operator()(std::error_code ec, std::optional<Chunk>& response, const char* what) const {
+    if (ec == errc::transaction_failed && response)
+        throw MSRPTransactionError(response->code, response->comment);
+    throw_error(ec, what);
+}
+
+asio::awaitable<std::optional<Chunk>> deliver_chunk(std::shared_ptr<session_state> st, Chunk chunk,
+                                                    std::error_code& ec) {
     ec = {};
-    const auto st = state_;
     if (failure_report_of(chunk) == failure_report::no) {
         ec = st->core.queue_chunk(std::move(chunk), {});
         st->after_core();
@@ -93,34 +117,9 @@ asio::awaitable<std::optional<Chunk>> MSRPSession::deliver_chunk(Chunk chunk, st
     co_return std::move(w->response);
 }
 
-asio::awaitable<std::optional<Chunk>> MSRPSession::deliver_chunk(Chunk chunk) {
-    std::error_code ec;
-    auto response = co_await deliver_chunk(std::move(chunk), ec);
-    if (ec == errc::transaction_failed)
-        throw MSRPTransactionError(response->code, response->comment);
-    if (ec)
-        throw_error(ec, "MSRPSession::deliver_chunk");
-    co_return response;
-}
-
-std::string MSRPSession::send_message(OutgoingMessage message, message_handler on_report, std::error_code& ec) {
-    auto id = state_->core.queue_message(detail::make_outgoing_message(std::move(message), std::move(on_report)), ec);
-    state_->after_core();
-    return id;
-}
-
-std::string MSRPSession::send_message(OutgoingMessage message, message_handler on_report) {
-    std::error_code ec;
-    auto id = send_message(std::move(message), std::move(on_report), ec);
-    if (ec)
-        throw_error(ec, "MSRPSession::send_message");
-    return id;
-}
-
-asio::awaitable<std::string> MSRPSession::queue_message(OutgoingMessage message, message_handler on_report,
-                                                        std::error_code& ec) {
+asio::awaitable<std::string> queue_message(std::shared_ptr<session_state> st, OutgoingMessage message,
+                                           message_handler on_report, std::error_code& ec) {
     ec = {};
-    const auto st = state_;
     auto m = detail::make_outgoing_message(std::move(message), std::move(on_report));
     const std::size_t cost = st->core.message_cost(*m);
     if (st->core.must_wait_to_queue(cost)) {
@@ -136,72 +135,45 @@ asio::awaitable<std::string> MSRPSession::queue_message(OutgoingMessage message,
     co_return id;
 }
 
-asio::awaitable<std::string> MSRPSession::queue_message(OutgoingMessage message, message_handler on_report) {
-    std::error_code ec;
-    auto id = co_await queue_message(std::move(message), std::move(on_report), ec);
-    if (ec)
-        throw_error(ec, "MSRPSession::queue_message");
-    co_return id;
-}
-
-bool MSRPSession::abort_message(std::string_view message_id) {
-    const bool found = state_->core.abort_message(message_id);
-    state_->after_core();
-    return found;
-}
-
-bool MSRPSession::stop_message(std::string_view message_id) {
-    const bool found = state_->core.stop_receiving(message_id);
-    state_->after_core();
-    return found;
-}
-
-asio::awaitable<void> MSRPSession::shutdown() {
-    const auto st = state_;
+asio::awaitable<void> shutdown_session(std::shared_ptr<session_state> st, std::error_code& ec) {
+    ec = {};
+    if (st->core.ended()) {
+        ec = st->core.end_reason();
+        co_return;
+    }
     st->core.begin_shutdown();
     st->after_core();
     for (;;) {
         switch (st->core.next_shutdown_step()) {
-        case detail::session_core::shutdown_step::done:
+        case session_core::shutdown_step::done:
+            // Ended by something else meanwhile: the connection failed, or
+            // `close`.
+            ec = st->core.end_reason();
             co_return;
-        case detail::session_core::shutdown_step::wait:
-            if (!co_await st->progress.wait())
+        case session_core::shutdown_step::wait:
+            if (!co_await st->progress.wait()) {
+                ec = asio::error::operation_aborted;
                 co_return;
+            }
             continue;
-        case detail::session_core::shutdown_step::close_transport:
-            co_await st->transport->shutdown();
+        case session_core::shutdown_step::close_transport: {
+            // All was sent and answered (or given up on): how the closing
+            // handshake goes loses nothing, and a peer that closed first
+            // makes it fail, so its error is not the session's.
+            std::error_code closing_ec;
+            auto close_transport = st->transport->shutdown(redirect(closing_ec));
+            co_await std::move(close_transport);
             st->end(make_error_code(errc::session_closed));
+            if (st->core.answers_made_up_while_closing())
+                ec = errc::no_response;
             co_return;
+        }
         }
     }
 }
 
-void MSRPSession::close() noexcept { state_->end(make_error_code(errc::session_closed)); }
-
-bool MSRPSession::is_open() const noexcept { return !state_->core.ended(); }
-
-std::size_t MSRPSession::queued_bytes() const noexcept { return state_->core.queued_bytes(); }
-
-std::size_t MSRPSession::pending_transactions() const noexcept { return state_->core.pending_transactions(); }
-
-std::size_t MSRPSession::queued_replies() const noexcept { return state_->core.queued_replies(); }
-
-std::size_t MSRPSession::messages_in_progress() const noexcept { return state_->core.messages_in_progress(); }
-
-// ---- GreenMSRPSession -------------------------------------------------------
-
-GreenMSRPSession::GreenMSRPSession(std::unique_ptr<MSRPTransport> transport, session_options options)
-    : MSRPSession(green_tag{}, std::move(transport), std::move(options)) {
-    state_->channel = std::make_unique<detail::incoming_channel>(state_->transport->get_executor(),
-                                                                 state_->core.options().max_incoming_queue);
-    state_->start();
-}
-
-GreenMSRPSession::~GreenMSRPSession() = default;
-
-asio::awaitable<IncomingMessage> GreenMSRPSession::receive_chunk(std::error_code& ec) {
+asio::awaitable<IncomingMessage> receive_message(std::shared_ptr<session_state> st, std::error_code& ec) {
     ec = {};
-    const auto st = state_;
     if (st->green_end) {
         ec = *st->green_end;
         co_return IncomingMessage{};
@@ -224,13 +196,44 @@ asio::awaitable<IncomingMessage> GreenMSRPSession::receive_chunk(std::error_code
     co_return std::move(message);
 }
 
-asio::awaitable<IncomingMessage> GreenMSRPSession::receive_chunk() {
-    std::error_code ec;
-    auto message = co_await receive_chunk(ec);
-    if (ec)
-        throw_error(ec, "GreenMSRPSession::receive_chunk");
-    co_return message;
+} // namespace detail
+
+bool MSRPSession::abort_message(std::string_view message_id) {
+    const bool found = state_->core.abort_message(message_id);
+    state_->after_core();
+    return found;
 }
+
+bool MSRPSession::stop_message(std::string_view message_id) {
+    const bool found = state_->core.stop_receiving(message_id);
+    state_->after_core();
+    return found;
+}
+
+void MSRPSession::close() noexcept { state_->end(make_error_code(errc::session_closed)); }
+
+bool MSRPSession::is_open() const noexcept { return !state_->core.ended(); }
+
+std::size_t MSRPSession::queued_bytes() const noexcept { return state_->core.queued_bytes(); }
+
+std::size_t MSRPSession::pending_transactions() const noexcept { return state_->core.pending_transactions(); }
+
+std::size_t MSRPSession::queued_replies() const noexcept { return state_->core.queued_replies(); }
+
+std::size_t MSRPSession::messages_in_progress() const noexcept { return state_->core.messages_in_progress(); }
+
+asio::any_io_executor MSRPSession::executor() const { return detail::executor_of(*state_); }
+
+// ---- GreenMSRPSession -------------------------------------------------------
+
+GreenMSRPSession::GreenMSRPSession(std::unique_ptr<MSRPTransport> transport, session_options options)
+    : MSRPSession(green_tag{}, std::move(transport), std::move(options)) {
+    state_->channel = std::make_unique<detail::incoming_channel>(state_->transport->get_executor(),
+                                                                 state_->core.options().max_incoming_queue);
+    state_->start();
+}
+
+GreenMSRPSession::~GreenMSRPSession() = default;
 
 std::size_t GreenMSRPSession::incoming_queue_size() const noexcept {
     return state_->channel_items;

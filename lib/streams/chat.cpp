@@ -412,40 +412,25 @@ using detail::chat_state;
 
 MSRPChat::MSRPChat(asio::any_io_executor executor, NotificationCenter& center, ChatIdentity account,
                    std::string remote_uri, bool outgoing, chat_settings settings)
-    : state_(std::make_shared<chat_state>(executor, center, this, std::move(account), std::move(remote_uri), outgoing,
+    : executor_(executor),
+      state_(std::make_shared<chat_state>(executor, center, this, std::move(account), std::move(remote_uri), outgoing,
                                           std::move(settings))) {}
 
 // The state lives on while coroutines and handlers hold it; from here on
 // it posts nothing and calls no handler.
 MSRPChat::~MSRPChat() { state_->abandon(); }
 
-asio::awaitable<void> MSRPChat::initialize(std::error_code& ec) {
-    const auto st = state_;
+asio::awaitable<void> MSRPChat::run_initialize(std::shared_ptr<chat_state> st, std::error_code& ec) {
     co_await st->initialize(ec);
 }
 
-asio::awaitable<void> MSRPChat::initialize() {
-    std::error_code ec;
-    co_await initialize(ec);
-    if (ec)
-        throw std::system_error(ec, "MSRPChat::initialize");
+asio::awaitable<void> MSRPChat::run_start(std::shared_ptr<chat_state> st, SDPMedia remote_media,
+                                          std::error_code& ec) {
+    co_await st->start(std::move(remote_media), ec);
 }
 
-asio::awaitable<void> MSRPChat::start(const SDPMedia& remote_media, std::error_code& ec) {
-    const auto st = state_;
-    co_await st->start(remote_media, ec);
-}
-
-asio::awaitable<void> MSRPChat::start(const SDPMedia& remote_media) {
-    std::error_code ec;
-    co_await start(remote_media, ec);
-    if (ec)
-        throw std::system_error(ec, "MSRPChat::start");
-}
-
-asio::awaitable<void> MSRPChat::end() {
-    const auto st = state_;
-    co_await st->end();
+asio::awaitable<void> MSRPChat::run_end(std::shared_ptr<chat_state> st, std::error_code& ec) {
+    co_await st->end(ec);
 }
 
 Chunk MSRPChat::send_message(std::string content, std::string content_type, std::optional<std::string> to_uri,

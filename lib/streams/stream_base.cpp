@@ -103,18 +103,18 @@ asio::awaitable<void> MSRPStreamBase::initialize(std::error_code& ec) {
         fail("initialize", e.what(), ec, std::current_exception());
         co_return;
     }
-    URI local = settings_.local_uri;
-    const Path path = co_await connector_->prepare(local, ec);
+    const Path path = co_await connector_->prepare(settings_.local_uri, asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
         fail("initialize", "cannot prepare the MSRP connection: " + ec.message(), ec);
         connector_->cleanup();
         co_return;
     }
+    const URI local = *connector_->local_uri();
     stream_media own = describe_media();
     SDPMedia media = make_msrp_media(path, std::move(own.accept_types), std::move(own.accept_wrapped_types));
     media.media = std::move(own.media);
     // The port and address are the ones listened on or connected from,
-    // which `prepare` filled into `local`.
+    // which `prepare` filled in.
     media.port = local.effective_port();
     media.transport = local.use_tls ? "TCP/TLS/MSRP" : "TCP/MSRP";
     SDPConnection c;
@@ -166,7 +166,7 @@ std::error_code MSRPStreamBase::negotiate(const SDPMedia& remote_media, std::str
     return ec;
 }
 
-asio::awaitable<void> MSRPStreamBase::start(const SDPMedia& remote_media, std::error_code& ec) {
+asio::awaitable<void> MSRPStreamBase::start(SDPMedia remote_media, std::error_code& ec) {
     const auto self = shared_from_this();
     ec.clear();
     if (phase_ != phase::initialized) {
@@ -186,7 +186,7 @@ asio::awaitable<void> MSRPStreamBase::start(const SDPMedia& remote_media, std::e
     remote_media_accepted(remote_media);
 
     expect_first_hop_certificate(connector_->options().tls, remote_media, settings_.relay);
-    auto transport = co_await connector_->complete(remote_media.path, ec);
+    auto transport = co_await connector_->complete(remote_media.path, asio::redirect_error(asio::use_awaitable, ec));
     if (phase_ != phase::starting || abandoned_) {
         // end() came while connecting, or the stream's owner went away.
         if (transport)
@@ -224,15 +224,21 @@ void MSRPStreamBase::incoming(IncomingMessage message, std::error_code ec) {
     on_message(std::move(message));
 }
 
-asio::awaitable<void> MSRPStreamBase::end() {
+asio::awaitable<void> MSRPStreamBase::end(std::error_code& ec) {
     const auto self = shared_from_this();
+    ec.clear();
     if (phase_ == phase::ending || phase_ == phase::ended)
         co_return;
     post(names_.will_end);
     phase_ = phase::ending;
     on_stopping();
     if (session_) {
-        co_await session_->shutdown();
+        // A session that ended before (the peer left, the connection broke)
+        // was reported then, as DidFail "reading".
+        if (session_->is_open()) {
+            auto shutdown = session_->shutdown(asio::redirect_error(asio::use_awaitable, ec));
+            co_await std::move(shutdown);
+        }
         session_.reset();
     }
     if (connector_)

@@ -1,9 +1,11 @@
 #include "connection.hpp"
 #include "../detail/coroutine_helpers.hpp"
+#include "../detail/deadline.hpp"
 
 #include <msrp/protocol/chunk_serializer.hpp>
 
 #include <asio/error.hpp>
+#include <asio/ssl/error.hpp>
 #include <asio/experimental/as_tuple.hpp>
 #include <asio/this_coro.hpp>
 #include <asio/use_awaitable.hpp>
@@ -89,12 +91,29 @@ void connection::close() noexcept {
     read_change_.notify();
 }
 
-asio::awaitable<void> connection::shutdown() {
-    if (!error_) {
-        std::error_code ec;
-        co_await stream_->shutdown(ec);
+asio::awaitable<void> connection::shutdown(std::error_code& ec) {
+    ec = {};
+    if (error_) {
+        // Failed before: that is the answer. Closed by this side: nothing to do.
+        if (error_ != asio::error::operation_aborted)
+            ec = error_;
+    } else {
+        auto close_notify = [](byte_stream& stream, std::error_code& result) -> asio::awaitable<bool> {
+            co_await stream.shutdown(result);
+            co_return true;
+        };
+        std::error_code op_ec;
+        auto op = close_notify(*stream_, op_ec);
+        // A TLS shutdown waits for the peer's close_notify: bounded, so that
+        // a peer that never answers cannot hold the caller.
+        co_await with_deadline(std::move(op), op_ec, options_.shutdown_timeout,
+                               make_error_code(asio::error::timed_out), ec);
+        // The peer closing the connection after our close_notify, without
+        // one of its own, is how many TLS stacks end a connection.
+        if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated)
+            ec = {};
         error_ = asio::error::operation_aborted;
-        log_state(connection_state::closed, {}, "shutdown");
+        log_state(connection_state::closed, ec, "shutdown");
     }
     stream_->close();
     read_change_.notify();

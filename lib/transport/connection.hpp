@@ -66,7 +66,8 @@ public:
 
     bool is_open() const noexcept { return stream_->is_open() && !error_; }
     void close() noexcept;
-    asio::awaitable<void> shutdown();
+    /// See `MSRPTransport::shutdown`.
+    asio::awaitable<void> shutdown(std::error_code& ec);
     std::size_t buffered_bytes() const noexcept { return buffer_end_ - buffer_begin_; }
 
 private:

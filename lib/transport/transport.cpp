@@ -9,7 +9,6 @@
 
 namespace msrp {
 
-using detail::throw_error;
 
 MSRPTransport::MSRPTransport(std::unique_ptr<detail::byte_stream> stream, URI local_uri, Path full_local_path,
                              Path full_remote_path, transport_options options)
@@ -59,12 +58,13 @@ void MSRPTransport::close() noexcept {
     conn_->close();
 }
 
-asio::awaitable<void> MSRPTransport::shutdown() {
+asio::awaitable<void> MSRPTransport::do_shutdown(std::error_code& ec) {
+    ec = {};
     if (slot_->closed || conn_->sessions() > 1) {
         close();
         co_return;
     }
-    co_await conn_->shutdown();
+    co_await conn_->shutdown(ec);
 }
 
 Chunk MSRPTransport::make_chunk(const make_chunk_params& params) const {
@@ -88,14 +88,8 @@ std::error_code MSRPTransport::check_incoming_SEND_chunk(const Chunk& chunk) con
     return check_request_paths(chunk, local_uri_, full_remote_path_);
 }
 
-asio::awaitable<void> MSRPTransport::write(std::span<const std::string_view> buffers) {
-    std::error_code ec;
-    co_await write(buffers, ec);
-    if (ec)
-        throw_error(ec, "MSRPTransport::write");
-}
-
-asio::awaitable<void> MSRPTransport::write(std::span<const std::string_view> buffers, std::error_code& ec) {
+asio::awaitable<void> MSRPTransport::do_write(std::vector<std::string_view> buffers, std::error_code& ec) {
+    ec = {};
     if (slot_->closed) {
         ec = slot_->closed;
         co_return;
@@ -112,14 +106,8 @@ asio::awaitable<void> MSRPTransport::write_chunks(std::span<const std::string_vi
     co_await conn_->write_chunks(pieces, chunk_ends, ec);
 }
 
-asio::awaitable<void> MSRPTransport::write_chunk(const Chunk& chunk) {
-    std::error_code ec;
-    co_await write_chunk(chunk, ec);
-    if (ec)
-        throw_error(ec, "MSRPTransport::write_chunk");
-}
-
-asio::awaitable<void> MSRPTransport::write_chunk(const Chunk& chunk, std::error_code& ec) {
+asio::awaitable<void> MSRPTransport::do_write_chunk(Chunk chunk, std::error_code& ec) {
+    ec = {};
     if (slot_->closed) {
         ec = slot_->closed;
         co_return;
@@ -127,15 +115,8 @@ asio::awaitable<void> MSRPTransport::write_chunk(const Chunk& chunk, std::error_
     co_await conn_->write_chunk(chunk, ec);
 }
 
-asio::awaitable<IncomingChunk> MSRPTransport::read_chunk(std::optional<std::size_t> size) {
-    std::error_code ec;
-    auto chunk = co_await read_chunk(size, ec);
-    if (ec)
-        throw_error(ec, "MSRPTransport::read_chunk");
-    co_return chunk;
-}
-
-asio::awaitable<IncomingChunk> MSRPTransport::read_chunk(std::optional<std::size_t> size, std::error_code& ec) {
+asio::awaitable<IncomingChunk> MSRPTransport::do_read_chunk(std::optional<std::size_t> size, std::error_code& ec) {
+    ec = {};
     IncomingChunk chunk;
     co_await read_chunk_into(chunk, size, ec);
     co_return chunk;

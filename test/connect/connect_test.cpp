@@ -74,8 +74,8 @@ struct raw_session {
 };
 
 asio::awaitable<raw_session> accept_raw(msrp::AcceptorDirect& acceptor) {
-    msrp::URI local;
-    const auto path = co_await acceptor.prepare(local);
+    const auto path = co_await acceptor.prepare();
+    const msrp::URI local = path.back();
     auto peer = co_await raw_peer::connect(local);
     completion accepted;
     const msrp::Path peer_path{peer.uri}; // GCC 12: no braced lists in a co_await expression
@@ -150,13 +150,26 @@ TEST_CASE("a bind with the wrong session is answered 481 and fails on both ends"
     });
 }
 
-TEST_CASE("an acceptor given no remote path binds the first peer that names it", "[connect]") {
+TEST_CASE("an acceptor given no remote path binds the first peer that names it, when it accepts any peer",
+          "[connect]") {
     asio::io_context ctx{1};
     msrp::test::run(ctx, [&]() -> asio::awaitable<void> {
-        direct_pair pair(ctx.get_executor());
         const msrp::URI any_local;
-        co_await pair.prepare(any_local);
         const msrp::Path any_peer;
+        {
+            // By default an empty path is refused, by the connector too.
+            direct_pair refusing(ctx.get_executor());
+            co_await refusing.prepare(any_local);
+            completion accepted, connected;
+            co_await complete_into(refusing.acceptor, any_peer, accepted);
+            co_await complete_into(refusing.connector, any_peer, connected);
+            CHECK(accepted.ec == errc::no_remote_path);
+            CHECK(connected.ec == errc::no_remote_path);
+        }
+        auto any_peer_options = quick_connect_options();
+        any_peer_options.accept_any_peer = true;
+        direct_pair pair(ctx.get_executor(), any_peer_options);
+        co_await pair.prepare(any_local);
         completion accepted, connected;
         co_await (complete_into(pair.acceptor, any_peer, accepted) &&
                   complete_into(pair.connector, pair.acceptor_path, connected));
@@ -173,7 +186,7 @@ TEST_CASE("an acceptor given no remote path binds the first peer that names it",
         CHECK_FALSE(connected.transport->check_incoming_SEND_chunk(got));
 
         // The To-Path must still name the acceptor.
-        direct_pair pair2(ctx.get_executor());
+        direct_pair pair2(ctx.get_executor(), any_peer_options);
         co_await pair2.prepare(any_local);
         auto wrong = pair2.acceptor_path;
         wrong[0].session_id += "x";
@@ -223,7 +236,7 @@ TEST_CASE("a peer that closes in the middle of a chunk gives truncated, not a ha
         co_await s.peer.send(cut);
         s.peer.socket.close();
         std::error_code ec;
-        co_await s.transport->read_chunk(std::nullopt, ec);
+        co_await s.transport->read_chunk(std::nullopt, msrp::test::redirect(ec));
         CHECK(ec == errc::truncated);
         CHECK_FALSE(s.transport->is_open());
     });
@@ -236,11 +249,11 @@ TEST_CASE("garbage from the peer is a parse error and closes the connection", "[
         auto s = co_await accept_raw(acceptor);
         co_await s.peer.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
         std::error_code ec;
-        co_await s.transport->read_chunk(std::nullopt, ec);
+        co_await s.transport->read_chunk(std::nullopt, msrp::test::redirect(ec));
         CHECK(ec == errc::bad_start_line);
         CHECK_FALSE(s.transport->is_open());
         // Later reads report the same failure at once.
-        co_await s.transport->read_chunk(std::nullopt, ec);
+        co_await s.transport->read_chunk(std::nullopt, msrp::test::redirect(ec));
         CHECK(ec == errc::bad_start_line);
         // The peer sees the connection closed.
         char byte;
@@ -367,8 +380,8 @@ TEST_CASE("msrps: TLS with fingerprints checked both ways", "[connect][tls]") {
     SECTION("a plain TCP client on a TLS port fails cleanly") {
         msrp::test::run(ctx, [&]() -> asio::awaitable<void> {
             msrp::AcceptorDirect acceptor(ctx.get_executor(), acceptor_options);
-            msrp::URI local = secure;
-            const auto path = co_await acceptor.prepare(local);
+            const auto path = co_await acceptor.prepare(secure);
+            const msrp::URI local = path.back();
             completion accepted;
             auto plain = [&]() -> asio::awaitable<void> {
                 auto peer = co_await raw_peer::connect(local);
@@ -405,8 +418,7 @@ TEST_CASE("cancelled operations end at once and leave nothing open", "[connect][
     msrp::test::run(ctx, [&]() -> asio::awaitable<void> {
         SECTION("an acceptor waiting for its peer") {
             msrp::AcceptorDirect acceptor(ctx.get_executor(), quick_connect_options());
-            msrp::URI local;
-            co_await acceptor.prepare(local);
+            const msrp::URI local = (co_await acceptor.prepare()).back();
             completion accepted;
             const msrp::Path nobody{msrp::URI::parse("msrp://peer.example:9/p1234;tcp")};
             // `||` cancels the loser: the 5 s bind timeout must not be waited out.
@@ -428,7 +440,7 @@ TEST_CASE("cancelled operations end at once and leave nothing open", "[connect][
             REQUIRE_FALSE(pair.accepted.ec);
             auto& t = *pair.accepted.transport;
             std::error_code read_ec;
-            auto reader = [&]() -> asio::awaitable<void> { co_await t.read_chunk(std::nullopt, read_ec); };
+            auto reader = [&]() -> asio::awaitable<void> { co_await t.read_chunk(std::nullopt, msrp::test::redirect(read_ec)); };
             co_await (reader() || sleep_for(50ms));
             CHECK(read_ec == asio::error::operation_aborted);
         }
@@ -454,7 +466,7 @@ TEST_CASE("the traffic log sees the connection's life and every chunk", "[connec
         const auto got = co_await pair.accepted.transport->read_chunk();
         co_await pair.connected.transport->shutdown();
         std::error_code ec;
-        co_await pair.accepted.transport->read_chunk(std::nullopt, ec);
+        co_await pair.accepted.transport->read_chunk(std::nullopt, msrp::test::redirect(ec));
         CHECK(ec == asio::error::eof);
     });
     const auto t = text.str();
@@ -571,13 +583,13 @@ TEST_CASE("msrps: an unusable certificate or key fails prepare() with bad_certif
                 msrp::URI local;
                 local.use_tls = true;
                 std::error_code ec;
-                co_await c->prepare(local, ec);
+                co_await c->prepare(local, msrp::test::redirect(ec));
                 CHECK(ec == msrp::tls::errc::bad_certificate);
             }
             msrp::URI server_uri;
             server_uri.use_tls = true;
             std::error_code ec;
-            co_await server.prepare(server_uri, nullptr, ec);
+            co_await server.prepare(server_uri, nullptr, msrp::test::redirect(ec));
             CHECK(ec == msrp::tls::errc::bad_certificate);
             // The throwing form throws it too, from prepare() itself.
             msrp::URI again;
@@ -596,7 +608,7 @@ TEST_CASE("msrps: an unusable certificate or key fails prepare() with bad_certif
         msrp::AcceptorDirect plain(ctx.get_executor(), options);
         msrp::URI local;
         std::error_code ec;
-        co_await plain.prepare(local, ec);
+        co_await plain.prepare(local, msrp::test::redirect(ec));
         CHECK_FALSE(ec);
     });
 }

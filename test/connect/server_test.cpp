@@ -33,23 +33,22 @@ TEST_CASE("three sessions bind concurrently on one port and their data stays apa
     asio::io_context ctx{1};
     msrp::test::run(ctx, [&]() -> asio::awaitable<void> {
         msrp::MSRPServer server(ctx.get_executor(), quick_connect_options());
-        msrp::URI first;
-        auto path0 = co_await server.prepare(first);
+        auto path0 = co_await server.prepare();
+        const msrp::URI first = path0.back();
         REQUIRE(first.port != 0);
         std::vector<msrp::Path> server_paths{path0};
         for (int i = 1; i < 3; ++i) {
             msrp::URI shared;
             shared.port = first.port; // the same listening socket
             server_paths.push_back(co_await server.prepare(shared));
-            CHECK(shared.port == first.port);
-            CHECK(shared.session_id != first.session_id);
+            CHECK(server_paths.back().back().port == first.port);
+            CHECK(server_paths.back().back().session_id != first.session_id);
         }
         std::vector<std::unique_ptr<msrp::ConnectorDirect>> connectors;
         std::vector<msrp::Path> client_paths;
         for (int i = 0; i < 3; ++i) {
             connectors.push_back(std::make_unique<msrp::ConnectorDirect>(ctx.get_executor(), quick_connect_options()));
-            msrp::URI local;
-            client_paths.push_back(co_await connectors.back()->prepare(local));
+            client_paths.push_back(co_await connectors.back()->prepare());
         }
         completion s[3], c[3];
         // Sessions 0 and 1 wait before their peers connect; session 2's
@@ -105,8 +104,7 @@ TEST_CASE("server complete times out and cleanup closes the port", "[server]") {
         auto options = quick_connect_options();
         options.bind_timeout = 150ms;
         msrp::MSRPServer server(ctx.get_executor(), options);
-        msrp::URI local;
-        co_await server.prepare(local);
+        const msrp::URI local = (co_await server.prepare()).back();
         completion s;
         const msrp::Path nobody{msrp::URI::parse("msrp://peer.example:9/x12345;tcp")};
         co_await complete_into(server, nobody, s);
@@ -134,5 +132,32 @@ TEST_CASE("close fails a waiting complete", "[server]") {
         };
         co_await (complete_into(server, nobody, s) && closer());
         CHECK(s.ec == asio::error::operation_aborted);
+    });
+}
+
+TEST_CASE("server complete with an empty path: refused, or the next peer when it accepts any", "[server]") {
+    asio::io_context ctx{1};
+    msrp::test::run(ctx, [&]() -> asio::awaitable<void> {
+        const msrp::Path any_peer;
+        {
+            msrp::MSRPServer server(ctx.get_executor(), quick_connect_options());
+            co_await server.prepare();
+            completion s;
+            co_await complete_into(server, any_peer, s);
+            CHECK(s.ec == errc::no_remote_path);
+        }
+        auto options = quick_connect_options();
+        options.accept_any_peer = true;
+        msrp::MSRPServer server(ctx.get_executor(), options);
+        const auto server_path = co_await server.prepare();
+        msrp::ConnectorDirect connector(ctx.get_executor(), quick_connect_options());
+        const auto client_path = co_await connector.prepare();
+        completion s, c;
+        co_await (complete_into(server, any_peer, s) && complete_into(connector, server_path, c));
+        REQUIRE_FALSE(s.ec);
+        REQUIRE_FALSE(c.ec);
+        // The peer's From-Path became the remote path, as with AcceptorDirect.
+        CHECK(s.transport->full_remote_path() == client_path);
+        CHECK(s.transport->local_uri() == server_path.back());
     });
 }

@@ -59,7 +59,7 @@ struct holding_peer {
     asio::awaitable<void> read_all() {
         while (!complete) {
             std::error_code ec;
-            auto chunk = co_await transport.read_chunk(std::nullopt, ec);
+            auto chunk = co_await transport.read_chunk(std::nullopt, msrp::test::redirect(ec));
             if (ec) {
                 failed = true;
                 co_return;

@@ -516,12 +516,12 @@ TEST_CASE("chat: media that cannot work fail start() with sdp_negotiation", "[ch
         auto both_active = b.local_media();
         both_active.setup = "active";
         std::error_code ec;
-        co_await a.start(both_active, ec);
+        co_await a.start(both_active, msrp::test::redirect(ec));
         CHECK(ec);
         auto tls = b.local_media();
         tls.transport = "TCP/TLS/MSRP";
         std::error_code tls_ec;
-        co_await a.start(tls, tls_ec);
+        co_await a.start(tls, msrp::test::redirect(tls_ec));
         CHECK(tls_ec == errc::unsupported_transport);
         REQUIRE_EVENTUALLY(la.count(note::chat_did_fail) == 2);
         for (const auto& f : la.all<msrp::ChatDidFailData>(note::chat_did_fail))
@@ -535,7 +535,7 @@ TEST_CASE("chat: media that cannot work fail start() with sdp_negotiation", "[ch
         chat_log lr;
         lr.watch(center, r);
         std::error_code relay_ec;
-        co_await r.initialize(relay_ec);
+        co_await r.initialize(msrp::test::redirect(relay_ec));
         CHECK(relay_ec == errc::not_supported);
         REQUIRE_EVENTUALLY(lr.count(note::chat_did_fail) == 1);
         CHECK(lr.all<msrp::ChatDidFailData>(note::chat_did_fail)[0].context == "initialize");
@@ -581,7 +581,7 @@ TEST_CASE("chat: over TLS with the SDP fingerprint", "[chat][tls]") {
             forged.fingerprint += ":00";
         std::error_code c_ec, d_ec;
         using namespace asio::experimental::awaitable_operators;
-        co_await (c.start(forged, c_ec) && d.start(c.local_media(), d_ec));
+        co_await (c.start(forged, msrp::test::redirect(c_ec)) && d.start(c.local_media(), msrp::test::redirect(d_ec)));
         CHECK(c_ec);
         REQUIRE_EVENTUALLY(lc.count(note::chat_did_fail) == 1);
         CHECK(lc.all<msrp::ChatDidFailData>(note::chat_did_fail)[0].context == "start");

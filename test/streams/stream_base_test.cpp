@@ -195,7 +195,9 @@ TEST_CASE("stream base: a spawned loop that throws posts DidFail with its contex
         CHECK(log.failures().size() == 2);
 
         // Cancelled by the end: the end, not a failure.
-        co_await stream->end();
+        std::error_code ec;
+        co_await stream->end(ec);
+        CHECK_FALSE(ec);
         const std::error_code aborted = asio::error::operation_aborted;
         stream->spawn(throw_after_a_turn(std::make_exception_ptr(std::system_error(aborted))), "sending");
         co_await msrp::test::sleep_for(20ms);
@@ -262,10 +264,13 @@ TEST_CASE("stream base: a stream kind's hooks, media and names over loopback", "
         REQUIRE_EVENTUALLY(in->messages.size() == 1);
         CHECK(in->messages[0].data == "payload");
 
-        co_await out->end();
+        co_await out->end(out_ec);
+        CHECK_FALSE(out_ec);
         REQUIRE_EVENTUALLY(li.failures().size() == 1);
         CHECK(li.failures()[0].context == "reading");
-        co_await in->end();
+        // Its session ended with the peer's leaving, reported as DidFail.
+        co_await in->end(in_ec);
+        CHECK_FALSE(in_ec);
         REQUIRE_EVENTUALLY(lo.names().size() == 4 && li.names().size() == 5);
 
         const std::vector<std::string> hooks{"describe_media", "check_remote_media", "remote_media_accepted",
@@ -312,7 +317,7 @@ TEST_CASE("stream base: a stream kind's refusal of the peer's media fails with s
         co_await stream->start(tls, ec);
         CHECK(ec == errc::unsupported_transport);
         CHECK(stream->hooks.empty());
-        co_await stream->end();
-        co_await peer->end();
+        co_await stream->end(ec);
+        co_await peer->end(ec);
     });
 }

@@ -4,6 +4,8 @@
 // sleeping inside a coroutine.
 
 #include <msrp/connect/connector.hpp>
+
+#include "io_test.hpp"
 #include <msrp/connect/server.hpp>
 
 #include <asio/experimental/awaitable_operators.hpp>
@@ -26,12 +28,12 @@ struct completion {
 
 /// Runs `complete(remote)` of a connector or acceptor into `out`.
 inline asio::awaitable<void> complete_into(Connector& c, Path remote, completion& out) {
-    out.transport = co_await c.complete(remote, out.ec);
+    out.transport = co_await c.complete(remote, msrp::test::redirect(out.ec));
 }
 
 /// Runs `complete(remote)` of a server into `out`.
 inline asio::awaitable<void> complete_into(MSRPServer& server, Path remote, completion& out) {
-    out.transport = co_await server.complete(remote, out.ec);
+    out.transport = co_await server.complete(remote, msrp::test::redirect(out.ec));
 }
 
 /// The connect options of the connection tests: the defaults, with a bind

@@ -4,6 +4,7 @@
 #include <asio/co_spawn.hpp>
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
+#include <asio/redirect_error.hpp>
 #include <asio/use_awaitable.hpp>
 
 #include <chrono>
@@ -12,6 +13,10 @@
 #include <string>
 
 namespace msrp::test {
+
+/// The token that awaits one of the library's operations in place and puts
+/// its error in `ec` instead of throwing (Asio's `redirect_error`).
+inline auto redirect(std::error_code& ec) { return asio::redirect_error(asio::use_awaitable, ec); }
 
 /// Runs `make()` (a callable returning asio::awaitable<void>) to the end on
 /// `ctx`, rethrowing what it throws; fails if it is not done within

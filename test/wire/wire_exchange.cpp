@@ -52,7 +52,7 @@ struct completion {
 };
 
 asio::awaitable<void> complete_into(msrp::Connector& c, msrp::Path remote, completion& out) {
-    out.transport = co_await c.complete(remote, out.ec);
+    out.transport = co_await c.complete(remote, asio::redirect_error(asio::use_awaitable, out.ec));
 }
 
 // Sends a chunk and waits for its response, so that no two messages share

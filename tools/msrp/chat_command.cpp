@@ -75,6 +75,8 @@ int run_chat(const chat_options& o) {
     settings.local_uri = local;
     settings.logger = make_traffic_logger(o.common, log_file);
     settings.connect.bind_timeout = std::chrono::seconds(o.timeout_seconds);
+    // Listening without SDP, the peer's path is learnt from its binding SEND.
+    settings.connect.accept_any_peer = o.listen.has_value();
     if (o.plain)
         settings.accept_types = {"text/plain", std::string(iscomposing_content_type)};
     console out(std::cout, o.common.json);
@@ -111,7 +113,7 @@ int run_chat(const chat_options& o) {
 
     auto session = [&]() -> asio::awaitable<void> {
         std::error_code ec;
-        co_await chat.initialize(ec);
+        co_await chat.initialize(asio::redirect_error(asio::use_awaitable, ec));
         if (ec) {
             std::cerr << "msrp: cannot " << (o.listen ? "listen on " + *o.listen : std::string("prepare to connect"))
                       << ": " << ec.message() << "\n";
@@ -122,7 +124,7 @@ int run_chat(const chat_options& o) {
         if (o.listen)
             out.listening({}, chat.local_media());
         const auto peer = assumed_peer_media(o, remote_path, tls);
-        co_await chat.start(peer, ec);
+        co_await chat.start(peer, asio::redirect_error(asio::use_awaitable, ec));
         if (ec) {
             std::cerr << "msrp: " << (o.listen ? "no peer bound to " + *o.listen : "cannot connect to " + *o.connect)
                       << ": " << ec.message() << "\n";

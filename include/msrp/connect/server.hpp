@@ -5,6 +5,8 @@
 
 #include <msrp/connect/connector.hpp>
 
+#include <msrp/detail/async_operation.hpp>
+
 #include <asio/awaitable.hpp>
 
 #include <memory>
@@ -32,17 +34,41 @@ public:
     /// listening there, and expects connections for `local_uri` (filled in
     /// as by `AcceptorDirect::prepare`; port 0 picks a port, which later
     /// sessions can then share). `logger`, when given, logs this session's
-    /// connection instead of the server's. Returns the full local path.
-    asio::awaitable<Path> prepare(URI& local_uri, std::shared_ptr<Logger> logger, std::error_code& ec);
-    asio::awaitable<Path> prepare(URI& local_uri, std::shared_ptr<Logger> logger = {});
+    /// connection instead of the server's. Completes with
+    /// `void(std::error_code, Path)`, the full local path (its last URI is
+    /// `local_uri` filled in). Errors: `errc::invalid_argument` (a port
+    /// already serving the other of TCP and TLS), `tls::errc::bad_certificate`,
+    /// socket errors, `asio::error::operation_aborted` after `close()`.
+    /// Tokens as for `Connector::prepare`.
+    template <class CompletionToken = asio::use_awaitable_t<>>
+    auto prepare(URI local_uri, std::shared_ptr<Logger> logger, CompletionToken&& token = {}) {
+        return detail::run_operation<Path>(
+            executor_, std::forward<CompletionToken>(token),
+            [this, uri = std::move(local_uri), logger = std::move(logger)](std::error_code& ec) mutable {
+                return do_prepare(std::move(uri), std::move(logger), ec);
+            },
+            "MSRPServer::prepare");
+    }
+    auto prepare(URI local_uri) { return prepare(std::move(local_uri), nullptr); }
+    auto prepare() { return prepare(URI{}, nullptr); }
 
     /// Waits until a connection binds with `full_remote_path`: its binding
     /// SEND names one of the expected URIs in its To-Path and the last URI
-    /// of `full_remote_path` in its From-Path. Errors: `errc::bind_timeout`
-    /// (the seed's MSRPBindSessionTimeout), `asio::error::operation_aborted`
-    /// after `close()`.
-    asio::awaitable<std::unique_ptr<MSRPTransport>> complete(const Path& full_remote_path, std::error_code& ec);
-    asio::awaitable<std::unique_ptr<MSRPTransport>> complete(const Path& full_remote_path);
+    /// of `full_remote_path` in its From-Path. An empty path is
+    /// `errc::no_remote_path` unless `connect_options::accept_any_peer`
+    /// (then it takes the next connection naming any expected URI). Errors
+    /// also: `errc::bind_timeout` (the seed's MSRPBindSessionTimeout),
+    /// `asio::error::operation_aborted` after `close()`. Completes with
+    /// `void(std::error_code, std::unique_ptr<MSRPTransport>)`.
+    template <class CompletionToken = asio::use_awaitable_t<>>
+    auto complete(Path full_remote_path, CompletionToken&& token = {}) {
+        return detail::run_operation<std::unique_ptr<MSRPTransport>>(
+            executor_, std::forward<CompletionToken>(token),
+            [this, path = std::move(full_remote_path)](std::error_code& ec) mutable {
+                return do_complete(std::move(path), ec);
+            },
+            "MSRPServer::complete");
+    }
 
     /// No longer expects connections for `local_uri`; the listener closes
     /// when it serves no expected URI.
@@ -60,7 +86,13 @@ public:
     /// it new connections are refused (481) so a flood cannot grow memory.
     std::size_t max_pending_connections = 256;
 
+    const asio::any_io_executor& get_executor() const noexcept { return executor_; }
+
 private:
+    asio::awaitable<Path> do_prepare(URI local_uri, std::shared_ptr<Logger> logger, std::error_code& ec);
+    asio::awaitable<std::unique_ptr<MSRPTransport>> do_complete(Path full_remote_path, std::error_code& ec);
+
+    asio::any_io_executor executor_;
     struct state;
     std::shared_ptr<state> state_;
 };

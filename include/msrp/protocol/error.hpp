@@ -49,12 +49,13 @@ enum class errc {
     trailing_data,            ///< bytes follow the end-line where one chunk was expected
     // Building chunks.
     end_line_in_body,         ///< the body contains the end-line of the chosen transaction id
-    invalid_argument,         ///< a chunk or URI given by the application cannot be serialized as is
+    invalid_argument,         ///< a value the application gave cannot be used (a chunk or URI that cannot be serialized as is, an option out of range, a call out of order)
     // Sessions and connections.
     session_mismatch,         ///< To-Path/From-Path do not belong to this session (answer 481)
     bind_failed,              ///< the peer answered the binding SEND with an error status
     bind_timeout,             ///< no binding within the configured time (the seed's MSRPBindSessionTimeout)
     not_supported,            ///< the operation needs a feature this build or class does not have
+    no_remote_path,           ///< `complete` got an empty path and `connect_options::accept_any_peer` is off
     // Messages (RFC 4975 §7.1, §7.3.1).
     message_too_large,        ///< the message is larger than the receiver accepts (answer 413)
     too_many_messages,        ///< more messages in progress at once than the receiver accepts (answer 413)

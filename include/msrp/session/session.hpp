@@ -69,7 +69,23 @@ private:
 
 namespace detail {
 struct session_state;
-}
+
+// What the session's operations run; they hold the state, not the session,
+// so that an operation that runs late finds it alive (and closed).
+asio::awaitable<std::optional<Chunk>> deliver_chunk(std::shared_ptr<session_state> st, Chunk chunk,
+                                                    std::error_code& ec);
+asio::awaitable<std::string> queue_message(std::shared_ptr<session_state> st, OutgoingMessage message,
+                                           message_handler on_report, std::error_code& ec);
+asio::awaitable<void> shutdown_session(std::shared_ptr<session_state> st, std::error_code& ec);
+asio::awaitable<IncomingMessage> receive_message(std::shared_ptr<session_state> st, std::error_code& ec);
+asio::any_io_executor executor_of(const session_state& st);
+
+/// `deliver_chunk`'s error as an exception: `MSRPTransactionError` when the
+/// peer answered with an error status.
+struct raise_transaction_error {
+    [[noreturn]] void operator()(std::error_code ec, std::optional<Chunk>& response, const char* what) const;
+};
+} // namespace detail
 
 /// A bound transport and what runs over it: one reader and one writer
 /// coroutine on the transport's executor, the transactions and their
@@ -105,11 +121,20 @@ public:
     void send_chunk(Chunk chunk, response_handler on_response = {});
 
     /// Sends `chunk` and waits for its response when Failure-Report is not
-    /// `no`: returns it on 2xx; a non-2xx one throws `MSRPTransactionError`
-    /// (or sets `errc::transaction_failed` and returns it). With
-    /// Failure-Report `no`, returns nothing once queued.
-    asio::awaitable<std::optional<Chunk>> deliver_chunk(Chunk chunk, std::error_code& ec);
-    asio::awaitable<std::optional<Chunk>> deliver_chunk(Chunk chunk);
+    /// `no`: completes with `void(std::error_code, std::optional<Chunk>)`,
+    /// the response on 2xx; a non-2xx one is `errc::transaction_failed`
+    /// with the response (awaited as is: `MSRPTransactionError` is thrown),
+    /// also for one made up locally (408, no answer in time). With Failure-Report `no`, completes with nothing once queued. Errors
+    /// also as `send_chunk`'s.
+    template <class CompletionToken = asio::use_awaitable_t<>>
+    auto deliver_chunk(Chunk chunk, CompletionToken&& token = {}) {
+        return detail::run_operation<std::optional<Chunk>>(
+            executor(), std::forward<CompletionToken>(token),
+            [st = state_, chunk = std::move(chunk)](std::error_code& ec) mutable {
+                return detail::deliver_chunk(std::move(st), std::move(chunk), ec);
+            },
+            "MSRPSession::deliver_chunk", detail::raise_transaction_error{});
+    }
 
     /// Queues a message and returns its Message-ID at once; `on_report`
     /// hears what becomes of it (see `message_report`). Errors:
@@ -122,10 +147,19 @@ public:
     /// `queue_high_water_bytes`, until a write's worth
     /// (`max_write_batch_bytes`) has gone out, so that small chunks go out
     /// in large writes. A message larger than the mark waits for an empty
-    /// queue.
-    asio::awaitable<std::string> queue_message(OutgoingMessage message, message_handler on_report,
-                                               std::error_code& ec);
-    asio::awaitable<std::string> queue_message(OutgoingMessage message, message_handler on_report = {});
+    /// queue. Completes with `void(std::error_code, std::string)`, the
+    /// Message-ID; `asio::error::operation_aborted` when the session ended
+    /// while it waited.
+    template <class CompletionToken = asio::use_awaitable_t<>>
+    auto queue_message(OutgoingMessage message, message_handler on_report, CompletionToken&& token = {}) {
+        return detail::run_operation<std::string>(
+            executor(), std::forward<CompletionToken>(token),
+            [st = state_, message = std::move(message), on_report = std::move(on_report)](std::error_code& ec) mutable {
+                return detail::queue_message(std::move(st), std::move(message), std::move(on_report), ec);
+            },
+            "MSRPSession::queue_message");
+    }
+    auto queue_message(OutgoingMessage message) { return queue_message(std::move(message), message_handler{}); }
 
     /// Gives up sending a message: its remaining bytes are not sent and the
     /// peer gets a chunk ending in `#` (RFC 4975 §7.1) if part of it went
@@ -142,8 +176,20 @@ public:
     /// Sends what is queued, waits (at most `response_timeout`) for the
     /// responses still owed, then closes the connection. Pending requests
     /// that can no longer complete get their verdict; sending afterwards
-    /// fails with `errc::session_closed`.
-    asio::awaitable<void> shutdown();
+    /// fails with `errc::session_closed`. Completes with
+    /// `void(std::error_code)`: nothing when all was sent and answered;
+    /// `errc::no_response` when answers were still missing at the timeout;
+    /// the reason the session ended when it ended before or meanwhile
+    /// (`errc::session_closed` after `close`, `asio::error::eof` when the
+    /// peer closed, ...). How the closing handshake (TLS close_notify)
+    /// goes is not reported: nothing is lost by then.
+    template <class CompletionToken = asio::use_awaitable_t<>>
+    auto shutdown(CompletionToken&& token = {}) {
+        return detail::run_operation<void>(
+            executor(), std::forward<CompletionToken>(token),
+            [st = state_](std::error_code& ec) mutable { return detail::shutdown_session(std::move(st), ec); },
+            "MSRPSession::shutdown");
+    }
     /// Closes at once; queued and pending requests and messages get their
     /// failure reported.
     void close() noexcept;
@@ -157,6 +203,10 @@ public:
     std::size_t queued_replies() const noexcept;
     /// Messages being received (reassembly in progress).
     std::size_t messages_in_progress() const noexcept;
+
+    /// The transport's executor: where the session runs and its
+    /// operations complete.
+    asio::any_io_executor executor() const;
 
 protected:
     struct green_tag {};
@@ -176,8 +226,14 @@ public:
     /// The next incoming message, piece or REPORT. After the connection
     /// ended, the ones already queued still come, then the reason it
     /// ended (`asio::error::eof` when the peer closed), every time.
-    asio::awaitable<IncomingMessage> receive_chunk(std::error_code& ec);
-    asio::awaitable<IncomingMessage> receive_chunk();
+    /// Completes with `void(std::error_code, IncomingMessage)`.
+    template <class CompletionToken = asio::use_awaitable_t<>>
+    auto receive_chunk(CompletionToken&& token = {}) {
+        return detail::run_operation<IncomingMessage>(
+            executor(), std::forward<CompletionToken>(token),
+            [st = state_](std::error_code& ec) mutable { return detail::receive_message(std::move(st), ec); },
+            "GreenMSRPSession::receive_chunk");
+    }
 
     /// Messages waiting in the queue.
     std::size_t incoming_queue_size() const noexcept;

@@ -24,6 +24,8 @@
 #include <msrp/session/session.hpp>
 #include <msrp/streams/chat_notifications.hpp>
 
+#include <msrp/detail/async_operation.hpp>
+
 #include <asio/awaitable.hpp>
 
 #include <cstddef>
@@ -105,9 +107,15 @@ public:
     /// Prepares the connection (listens, for the incoming side; reserves
     /// a relay path when configured) and posts `MSRPChatDidInitialize` with
     /// the local media description. On failure posts `MSRPChatDidFail`
-    /// (context "initialize") and sets `ec` (the throwing form throws).
-    asio::awaitable<void> initialize(std::error_code& ec);
-    asio::awaitable<void> initialize();
+    /// (context "initialize") and completes with its error. Completes with
+    /// `void(std::error_code)`; tokens as for `Connector::prepare`.
+    template <class CompletionToken = asio::use_awaitable_t<>>
+    auto initialize(CompletionToken&& token = {}) {
+        return detail::run_operation<void>(
+            executor_, std::forward<CompletionToken>(token),
+            [st = state_](std::error_code& ec) mutable { return run_initialize(std::move(st), ec); },
+            "MSRPChat::initialize");
+    }
 
     /// Checks the peer's media against ours (transport, a=setup roles;
     /// context "sdp_negotiation"), connects or waits for the connection,
@@ -116,16 +124,33 @@ public:
     /// `MSRPChatGotMessage`; a broken connection as `MSRPChatDidFail`
     /// (context "reading"), and so is an is-composing timer loop stopped
     /// by an exception (context "composing"). An incoming chat given
-    /// media without a path binds the first peer that connects to it (see
-    /// `Connector::complete`).
-    asio::awaitable<void> start(const SDPMedia& remote_media, std::error_code& ec);
-    asio::awaitable<void> start(const SDPMedia& remote_media);
+    /// media without a path binds the first peer that connects to it when
+    /// `chat_settings::connect.accept_any_peer` is set (see
+    /// `connect_options`), else fails with `errc::no_remote_path`. Completes with `void(std::error_code)`.
+    template <class CompletionToken = asio::use_awaitable_t<>>
+    auto start(SDPMedia remote_media, CompletionToken&& token = {}) {
+        return detail::run_operation<void>(
+            executor_, std::forward<CompletionToken>(token),
+            [st = state_, media = std::move(remote_media)](std::error_code& ec) mutable {
+                return run_start(std::move(st), std::move(media), ec);
+            },
+            "MSRPChat::start");
+    }
 
     /// Posts `MSRPChatWillEnd`, sends what is queued and waits (at most the
     /// session's response timeout) for the answers still owed, closes,
     /// posts `MSRPChatDidEnd` (always). Messages that could not be
-    /// delivered get `MSRPChatDidNotDeliverMessage`.
-    asio::awaitable<void> end();
+    /// delivered get `MSRPChatDidNotDeliverMessage`. Completes with
+    /// `void(std::error_code)`: the session's shutdown error (see
+    /// `MSRPSession::shutdown`; `errc::no_response`, or why the session
+    /// ended while it waited); nothing when the chat never started, had
+    /// already failed (that was `MSRPChatDidFail`) or was already ending.
+    template <class CompletionToken = asio::use_awaitable_t<>>
+    auto end(CompletionToken&& token = {}) {
+        return detail::run_operation<void>(
+            executor_, std::forward<CompletionToken>(token),
+            [st = state_](std::error_code& ec) mutable { return run_end(std::move(st), ec); }, "MSRPChat::end");
+    }
 
     /// Sends a message and returns the chunk made for it (its Message-ID in
     /// `message_id()`); before `start` it is queued until the chat starts,
@@ -166,7 +191,17 @@ public:
     /// The session, once started (nullptr before and after).
     MSRPSession* session() noexcept;
 
+    const asio::any_io_executor& get_executor() const noexcept { return executor_; }
+
 private:
+    // What the operations run: they hold the state, which outlives this
+    // object while they run.
+    static asio::awaitable<void> run_initialize(std::shared_ptr<detail::chat_state> st, std::error_code& ec);
+    static asio::awaitable<void> run_start(std::shared_ptr<detail::chat_state> st, SDPMedia remote_media,
+                                           std::error_code& ec);
+    static asio::awaitable<void> run_end(std::shared_ptr<detail::chat_state> st, std::error_code& ec);
+
+    asio::any_io_executor executor_;
     std::shared_ptr<detail::chat_state> state_;
 };
 

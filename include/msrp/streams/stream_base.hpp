@@ -115,13 +115,19 @@ public:
     /// Errors: `errc::invalid_argument` when not initialized; those of the
     /// negotiation and the connector; `asio::error::operation_aborted` when
     /// `end` came while connecting.
-    asio::awaitable<void> start(const SDPMedia& remote_media, std::error_code& ec);
+    asio::awaitable<void> start(SDPMedia remote_media, std::error_code& ec);
 
     /// Posts WillEnd, shuts the session down (it sends what is queued and
     /// waits for the answers owed, at most the response timeout), releases
     /// the connector and posts DidEnd; does nothing when already ending or
-    /// ended.
-    asio::awaitable<void> end();
+    /// ended. Sets `ec` to the session's shutdown error (see
+    /// `MSRPSession::shutdown`).
+    ///
+    /// These three are what a stream's public object runs from its own
+    /// operations (which take completion tokens, see `MSRPChat`): they are
+    /// awaited in place, `ec` must outlive them, and the object must be
+    /// held (a `shared_ptr`) while they run.
+    asio::awaitable<void> end(std::error_code& ec);
 
     /// The public object goes away: nothing is posted from now on,
     /// `on_stopping` runs, the session closes without calling handlers and

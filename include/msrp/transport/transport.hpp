@@ -4,20 +4,25 @@
 /// buffer feeding the streaming parser. Named after the seed's
 /// `transport.MSRPTransport`.
 ///
-/// Error convention (the whole library): every operation that can fail
-/// comes in two forms, as Asio's synchronous functions do. The form without
-/// `std::error_code&` throws `std::system_error`; the form with it reports
-/// through it and never throws for expected failures.
+/// Error convention (the whole library): an asynchronous operation takes
+/// an Asio completion token, `asio::use_awaitable` by default, and
+/// completes with `void(std::error_code, T)` (see `detail/async_operation.hpp`
+/// and the README): awaited as is it throws `std::system_error`, with
+/// `asio::redirect_error(asio::use_awaitable, ec)` it sets `ec`. A
+/// synchronous function that can fail comes in two forms, as Asio's do: one
+/// throws, the other reports through a trailing `std::error_code&`.
 
 #include <msrp/protocol/chunk.hpp>
 #include <msrp/protocol/chunk_parser.hpp>
 #include <msrp/protocol/incoming_chunk.hpp>
 #include <msrp/protocol/make_chunk.hpp>
 #include <msrp/transport/traffic_log.hpp>
+#include <msrp/detail/async_operation.hpp>
 
 #include <asio/any_io_executor.hpp>
 #include <asio/awaitable.hpp>
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -50,6 +55,9 @@ struct transport_options {
     /// and not yet taken by it. When one session's inbox is full the
     /// connection stops reading, so a slow session slows its peer.
     std::size_t max_inbox_chunks = 64;
+    /// How long `shutdown` waits for the peer's TLS close_notify before it
+    /// closes anyway and fails with `asio::error::timed_out`.
+    std::chrono::milliseconds shutdown_timeout{5000};
     /// Null: no logging, and no cost on the data path.
     std::shared_ptr<Logger> logger;
 };
@@ -94,20 +102,37 @@ public:
     Chunk make_chunk(const make_chunk_params& params = {}) const;
 
     /// Writes one chunk (head, body, end-line) in one gather write; the body
-    /// is not copied. Errors: the chunk's `errc` from `serialize`, socket errors.
-    asio::awaitable<void> write_chunk(const Chunk& chunk);
-    asio::awaitable<void> write_chunk(const Chunk& chunk, std::error_code& ec);
-    /// Writes several chunks in one gather write. `pieces` holds their
-    /// bytes in wire order; chunk `i` ends before `pieces[chunk_ends[i]]`,
-    /// so that no piece spans two chunks. The logger sees each chunk apart
-    /// (one call per run of pieces that lie next to each other in memory);
-    /// the socket gets neighbouring pieces merged. The views must stay valid
-    /// until the write completes. Errors: socket errors.
+    /// is not copied again. Errors: the chunk's `errc` from `serialize`,
+    /// socket errors. Completes with `void(std::error_code)`.
+    template <class CompletionToken = asio::use_awaitable_t<>>
+    auto write_chunk(Chunk chunk, CompletionToken&& token = {}) {
+        return detail::run_operation<void>(
+            get_executor(), std::forward<CompletionToken>(token),
+            [this, chunk = std::move(chunk)](std::error_code& ec) mutable { return do_write_chunk(std::move(chunk), ec); },
+            "MSRPTransport::write_chunk");
+    }
+    /// Writes bytes as they are (the seed's `write`); gathers the pieces.
+    /// As with `asio::async_write`, the bytes the views name must stay valid
+    /// until the write completes (the span itself is copied). Completes
+    /// with `void(std::error_code)`.
+    template <class CompletionToken = asio::use_awaitable_t<>>
+    auto write(std::span<const std::string_view> buffers, CompletionToken&& token = {}) {
+        return detail::run_operation<void>(
+            get_executor(), std::forward<CompletionToken>(token),
+            [this, views = std::vector<std::string_view>(buffers.begin(), buffers.end())](std::error_code& ec) mutable {
+                return do_write(std::move(views), ec);
+            },
+            "MSRPTransport::write");
+    }
+    /// Writes several chunks in one gather write: a session's writer. `pieces`
+    /// holds their bytes in wire order; chunk `i` ends before
+    /// `pieces[chunk_ends[i]]`, so that no piece spans two chunks. The logger
+    /// sees each chunk apart (one call per run of pieces that lie next to
+    /// each other in memory); the socket gets neighbouring pieces merged.
+    /// Awaited in place only: the spans, the bytes and `ec` must stay valid
+    /// until it completes. Errors: socket errors.
     asio::awaitable<void> write_chunks(std::span<const std::string_view> pieces,
                                        std::span<const std::size_t> chunk_ends, std::error_code& ec);
-    /// Writes bytes as they are (the seed's `write`); gathers the pieces.
-    asio::awaitable<void> write(std::span<const std::string_view> buffers);
-    asio::awaitable<void> write(std::span<const std::string_view> buffers, std::error_code& ec);
 
     /// The next chunk. With `size`, returns a "virtual" chunk when more
     /// than `size` body bytes of the current chunk are at hand and the rest
@@ -118,11 +143,17 @@ public:
     /// returned whole (`segment` 0).
     /// A parse error closes the connection and yields the parser's `errc`
     /// (the seed's ChunkParseError); a closed connection yields
-    /// `asio::error::eof` or the socket's error.
-    asio::awaitable<IncomingChunk> read_chunk(std::optional<std::size_t> size = std::nullopt);
-    asio::awaitable<IncomingChunk> read_chunk(std::optional<std::size_t> size, std::error_code& ec);
+    /// `asio::error::eof` or the socket's error. Completes with
+    /// `void(std::error_code, IncomingChunk)`.
+    template <class CompletionToken = asio::use_awaitable_t<>>
+    auto read_chunk(std::optional<std::size_t> size = std::nullopt, CompletionToken&& token = {}) {
+        return detail::run_operation<IncomingChunk>(
+            get_executor(), std::forward<CompletionToken>(token),
+            [this, size](std::error_code& ec) { return do_read_chunk(size, ec); }, "MSRPTransport::read_chunk");
+    }
     /// `read_chunk` into a chunk the caller keeps: passing the same object
     /// each time reuses its buffers (no allocation per chunk once warm).
+    /// Awaited in place only: `chunk` and `ec` must outlive it.
     asio::awaitable<void> read_chunk_into(IncomingChunk& chunk, std::optional<std::size_t> size,
                                           std::error_code& ec);
 
@@ -153,9 +184,17 @@ public:
     /// Closes the connection at once (pending operations fail). On a
     /// shared connection, ends this session's use of it only.
     void close() noexcept;
-    /// Ends TLS cleanly where there is TLS, then closes (on a shared
-    /// connection: as `close`).
-    asio::awaitable<void> shutdown();
+    /// Ends TLS cleanly where there is TLS (sends close_notify and waits for
+    /// the peer's), then closes; on a shared connection, as `close`.
+    /// Completes with `void(std::error_code)`: the TLS shutdown's error, or
+    /// the connection's when it had failed before; a peer that closes the
+    /// connection after our close_notify is no error.
+    template <class CompletionToken = asio::use_awaitable_t<>>
+    auto shutdown(CompletionToken&& token = {}) {
+        return detail::run_operation<void>(
+            get_executor(), std::forward<CompletionToken>(token),
+            [this](std::error_code& ec) { return do_shutdown(ec); }, "MSRPTransport::shutdown");
+    }
     bool is_open() const noexcept;
 
     /// Bytes read from the socket but not yet parsed into a returned chunk.
@@ -170,6 +209,11 @@ public:
     void set_read_wait_hook(std::function<void()> hook);
 
 private:
+    asio::awaitable<void> do_write_chunk(Chunk chunk, std::error_code& ec);
+    asio::awaitable<void> do_write(std::vector<std::string_view> buffers, std::error_code& ec);
+    asio::awaitable<IncomingChunk> do_read_chunk(std::optional<std::size_t> size, std::error_code& ec);
+    asio::awaitable<void> do_shutdown(std::error_code& ec);
+
     std::shared_ptr<detail::connection> conn_;
     URI local_uri_;
     Path full_local_path_;

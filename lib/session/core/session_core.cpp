@@ -230,6 +230,9 @@ Chunk session_core::local_response(std::string_view transaction_id, int code, st
 
 void session_core::complete_transaction(pending_transaction& t, const Chunk& response, bool made_up,
                                         time_point now) {
+    // A made-up 200 (Failure-Report partial) is the outcome expected.
+    if (made_up && response.code / 100 != 2 && closing_ && !ended_)
+        made_up_while_closing_ = true;
     if (t.message)
         message_response(*t.message, response, made_up, now);
     if (t.on_response && (t.internal || !detached_))

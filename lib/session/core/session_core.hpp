@@ -154,6 +154,9 @@ public:
     bool ended() const noexcept { return ended_; }
     bool closing() const noexcept { return closing_; }
     std::error_code end_reason() const noexcept { return end_reason_; }
+    /// Whether a shutdown's wait for answers ran out: a request got a
+    /// verdict made up locally after `begin_shutdown`.
+    bool answers_made_up_while_closing() const noexcept { return made_up_while_closing_; }
 
     // ---- what is in it ----
     std::size_t queued_bytes() const noexcept { return queue_.bytes(); }
@@ -207,6 +210,7 @@ private:
     enum class shutdown_phase { flushing, awaiting_answers };
     shutdown_phase shutdown_phase_ = shutdown_phase::flushing;
     bool closing_ = false;  ///< shutdown began: nothing new is accepted
+    bool made_up_while_closing_ = false;
     bool ended_ = false;    ///< every outcome was given
     bool detached_ = false;
     bool writing_ = false;  ///< a batch is being written

@@ -74,7 +74,7 @@ public:
     /// Unlike the seed's, `local_uri` is not updated in place: it is taken
     /// by value, so that an operation that runs later (spawned, deferred)
     /// holds no reference to the caller's variable.
-    template <class CompletionToken = asio::use_awaitable_t<>>
+    template <detail::operation_token<Path> CompletionToken = asio::use_awaitable_t<>>
     auto prepare(URI local_uri, CompletionToken&& token = {}) {
         return detail::run_operation<Path>(
             executor_, std::forward<CompletionToken>(token),
@@ -93,7 +93,7 @@ public:
     /// `connect_options::accept_any_peer`), `errc::invalid_argument` (an
     /// acceptor not prepared, or completed before), socket and TLS errors. Completes with
     /// `void(std::error_code, std::unique_ptr<MSRPTransport>)`.
-    template <class CompletionToken = asio::use_awaitable_t<>>
+    template <detail::operation_token<std::unique_ptr<MSRPTransport>> CompletionToken = asio::use_awaitable_t<>>
     auto complete(Path full_remote_path, CompletionToken&& token = {}) {
         return detail::run_operation<std::unique_ptr<MSRPTransport>>(
             executor_, std::forward<CompletionToken>(token),

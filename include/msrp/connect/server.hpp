@@ -40,7 +40,7 @@ public:
     /// already serving the other of TCP and TLS), `tls::errc::bad_certificate`,
     /// socket errors, `asio::error::operation_aborted` after `close()`.
     /// Tokens as for `Connector::prepare`.
-    template <class CompletionToken = asio::use_awaitable_t<>>
+    template <detail::operation_token<Path> CompletionToken = asio::use_awaitable_t<>>
     auto prepare(URI local_uri, std::shared_ptr<Logger> logger, CompletionToken&& token = {}) {
         return detail::run_operation<Path>(
             executor_, std::forward<CompletionToken>(token),
@@ -60,7 +60,7 @@ public:
     /// also: `errc::bind_timeout` (the seed's MSRPBindSessionTimeout),
     /// `asio::error::operation_aborted` after `close()`. Completes with
     /// `void(std::error_code, std::unique_ptr<MSRPTransport>)`.
-    template <class CompletionToken = asio::use_awaitable_t<>>
+    template <detail::operation_token<std::unique_ptr<MSRPTransport>> CompletionToken = asio::use_awaitable_t<>>
     auto complete(Path full_remote_path, CompletionToken&& token = {}) {
         return detail::run_operation<std::unique_ptr<MSRPTransport>>(
             executor_, std::forward<CompletionToken>(token),

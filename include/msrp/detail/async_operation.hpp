@@ -25,6 +25,7 @@
 /// there.
 
 #include <asio/associated_executor.hpp>
+#include <asio/bind_cancellation_slot.hpp>
 #include <asio/async_result.hpp>
 #include <asio/awaitable.hpp>
 #include <asio/co_spawn.hpp>
@@ -64,6 +65,13 @@ struct operation_signature<void> {
     using type = void(std::error_code);
 };
 
+/// A completion token an operation with result `T` accepts: one that Asio
+/// can complete with `void(std::error_code, T)`. (An `std::error_code&`
+/// given where a token goes, as older versions of this library took it,
+/// fails here with a readable message.)
+template <class Token, class T>
+concept operation_token = asio::completion_token_for<Token, typename operation_signature<T>::type>;
+
 template <class Token>
 struct is_redirect_to_awaitable : std::false_type {};
 template <>
@@ -100,16 +108,27 @@ struct operation_tuple_of<void> {
 template <class T>
 using operation_tuple = typename operation_tuple_of<T>::type;
 
-/// Runs the operation and gives its error and result as one value.
+/// Runs the operation and gives its error and result as one value. An
+/// awaited Asio operation inside it that throws its error (a cancellation
+/// reaching one awaited with `use_awaitable`) is that error too.
 template <class T, class Op>
 asio::awaitable<operation_tuple<T>> await_as_tuple(Op op) {
     std::error_code ec;
     auto run = op(ec);
     if constexpr (std::is_void_v<T>) {
-        co_await std::move(run);
+        try {
+            co_await std::move(run);
+        } catch (const std::system_error& e) {
+            ec = e.code();
+        }
         co_return operation_tuple<T>{ec};
     } else {
-        T value = co_await std::move(run);
+        T value{};
+        try {
+            value = co_await std::move(run);
+        } catch (const std::system_error& e) {
+            ec = e.code();
+        }
         co_return operation_tuple<T>{ec, std::move(value)};
     }
 }
@@ -125,19 +144,24 @@ struct initiate_operation {
     void operator()(Handler&& handler, Op op) const {
         auto handler_executor =
             asio::prefer(asio::get_associated_executor(handler, executor), asio::execution::outstanding_work.tracked);
+        // The handler's cancellation slot reaches the spawned coroutine, so
+        // that a cancellation ends the operation as it does one awaited in
+        // place.
+        auto slot = asio::get_associated_cancellation_slot(handler);
+        auto complete = [handler = std::forward<Handler>(handler), handler_executor = std::move(handler_executor)](
+                            std::exception_ptr e, operation_tuple<T> result) mutable {
+            // Expected failures arrive as the error code; an exception
+            // here is a bug or bad_alloc, and is not to be turned into an
+            // error the caller branches on.
+            if (e)
+                std::rethrow_exception(e);
+            auto call = [handler = std::move(handler), result = std::move(result)]() mutable {
+                std::apply(std::move(handler), std::move(result));
+            };
+            asio::dispatch(handler_executor, std::move(call));
+        };
         asio::co_spawn(executor, await_as_tuple<T>(std::move(op)),
-                       [handler = std::forward<Handler>(handler), handler_executor = std::move(handler_executor)](
-                           std::exception_ptr e, operation_tuple<T> result) mutable {
-                           // Expected failures arrive as the error code; an
-                           // exception here is a bug or bad_alloc, and is not
-                           // to be turned into an error the caller branches on.
-                           if (e)
-                               std::rethrow_exception(e);
-                           auto complete = [handler = std::move(handler), result = std::move(result)]() mutable {
-                               std::apply(std::move(handler), std::move(result));
-                           };
-                           asio::dispatch(handler_executor, std::move(complete));
-                       });
+                       asio::bind_cancellation_slot(slot, std::move(complete)));
     }
 };
 

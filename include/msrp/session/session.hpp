@@ -126,7 +126,7 @@ public:
     /// with the response (awaited as is: `MSRPTransactionError` is thrown),
     /// also for one made up locally (408, no answer in time). With Failure-Report `no`, completes with nothing once queued. Errors
     /// also as `send_chunk`'s.
-    template <class CompletionToken = asio::use_awaitable_t<>>
+    template <detail::operation_token<std::optional<Chunk>> CompletionToken = asio::use_awaitable_t<>>
     auto deliver_chunk(Chunk chunk, CompletionToken&& token = {}) {
         return detail::run_operation<std::optional<Chunk>>(
             executor(), std::forward<CompletionToken>(token),
@@ -150,7 +150,7 @@ public:
     /// queue. Completes with `void(std::error_code, std::string)`, the
     /// Message-ID; `asio::error::operation_aborted` when the session ended
     /// while it waited.
-    template <class CompletionToken = asio::use_awaitable_t<>>
+    template <detail::operation_token<std::string> CompletionToken = asio::use_awaitable_t<>>
     auto queue_message(OutgoingMessage message, message_handler on_report, CompletionToken&& token = {}) {
         return detail::run_operation<std::string>(
             executor(), std::forward<CompletionToken>(token),
@@ -183,7 +183,7 @@ public:
     /// (`errc::session_closed` after `close`, `asio::error::eof` when the
     /// peer closed, ...). How the closing handshake (TLS close_notify)
     /// goes is not reported: nothing is lost by then.
-    template <class CompletionToken = asio::use_awaitable_t<>>
+    template <detail::operation_token<void> CompletionToken = asio::use_awaitable_t<>>
     auto shutdown(CompletionToken&& token = {}) {
         return detail::run_operation<void>(
             executor(), std::forward<CompletionToken>(token),
@@ -227,7 +227,7 @@ public:
     /// ended, the ones already queued still come, then the reason it
     /// ended (`asio::error::eof` when the peer closed), every time.
     /// Completes with `void(std::error_code, IncomingMessage)`.
-    template <class CompletionToken = asio::use_awaitable_t<>>
+    template <detail::operation_token<IncomingMessage> CompletionToken = asio::use_awaitable_t<>>
     auto receive_chunk(CompletionToken&& token = {}) {
         return detail::run_operation<IncomingMessage>(
             executor(), std::forward<CompletionToken>(token),

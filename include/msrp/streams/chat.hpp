@@ -109,7 +109,7 @@ public:
     /// the local media description. On failure posts `MSRPChatDidFail`
     /// (context "initialize") and completes with its error. Completes with
     /// `void(std::error_code)`; tokens as for `Connector::prepare`.
-    template <class CompletionToken = asio::use_awaitable_t<>>
+    template <detail::operation_token<void> CompletionToken = asio::use_awaitable_t<>>
     auto initialize(CompletionToken&& token = {}) {
         return detail::run_operation<void>(
             executor_, std::forward<CompletionToken>(token),
@@ -127,7 +127,7 @@ public:
     /// media without a path binds the first peer that connects to it when
     /// `chat_settings::connect.accept_any_peer` is set (see
     /// `connect_options`), else fails with `errc::no_remote_path`. Completes with `void(std::error_code)`.
-    template <class CompletionToken = asio::use_awaitable_t<>>
+    template <detail::operation_token<void> CompletionToken = asio::use_awaitable_t<>>
     auto start(SDPMedia remote_media, CompletionToken&& token = {}) {
         return detail::run_operation<void>(
             executor_, std::forward<CompletionToken>(token),
@@ -145,7 +145,7 @@ public:
     /// `MSRPSession::shutdown`; `errc::no_response`, or why the session
     /// ended while it waited); nothing when the chat never started, had
     /// already failed (that was `MSRPChatDidFail`) or was already ending.
-    template <class CompletionToken = asio::use_awaitable_t<>>
+    template <detail::operation_token<void> CompletionToken = asio::use_awaitable_t<>>
     auto end(CompletionToken&& token = {}) {
         return detail::run_operation<void>(
             executor_, std::forward<CompletionToken>(token),

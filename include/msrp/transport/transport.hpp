@@ -104,7 +104,7 @@ public:
     /// Writes one chunk (head, body, end-line) in one gather write; the body
     /// is not copied again. Errors: the chunk's `errc` from `serialize`,
     /// socket errors. Completes with `void(std::error_code)`.
-    template <class CompletionToken = asio::use_awaitable_t<>>
+    template <detail::operation_token<void> CompletionToken = asio::use_awaitable_t<>>
     auto write_chunk(Chunk chunk, CompletionToken&& token = {}) {
         return detail::run_operation<void>(
             get_executor(), std::forward<CompletionToken>(token),
@@ -115,7 +115,7 @@ public:
     /// As with `asio::async_write`, the bytes the views name must stay valid
     /// until the write completes (the span itself is copied). Completes
     /// with `void(std::error_code)`.
-    template <class CompletionToken = asio::use_awaitable_t<>>
+    template <detail::operation_token<void> CompletionToken = asio::use_awaitable_t<>>
     auto write(std::span<const std::string_view> buffers, CompletionToken&& token = {}) {
         return detail::run_operation<void>(
             get_executor(), std::forward<CompletionToken>(token),
@@ -145,7 +145,7 @@ public:
     /// (the seed's ChunkParseError); a closed connection yields
     /// `asio::error::eof` or the socket's error. Completes with
     /// `void(std::error_code, IncomingChunk)`.
-    template <class CompletionToken = asio::use_awaitable_t<>>
+    template <detail::operation_token<IncomingChunk> CompletionToken = asio::use_awaitable_t<>>
     auto read_chunk(std::optional<std::size_t> size = std::nullopt, CompletionToken&& token = {}) {
         return detail::run_operation<IncomingChunk>(
             get_executor(), std::forward<CompletionToken>(token),
@@ -189,7 +189,7 @@ public:
     /// Completes with `void(std::error_code)`: the TLS shutdown's error, or
     /// the connection's when it had failed before; a peer that closes the
     /// connection after our close_notify is no error.
-    template <class CompletionToken = asio::use_awaitable_t<>>
+    template <detail::operation_token<void> CompletionToken = asio::use_awaitable_t<>>
     auto shutdown(CompletionToken&& token = {}) {
         return detail::run_operation<void>(
             get_executor(), std::forward<CompletionToken>(token),

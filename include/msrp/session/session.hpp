@@ -25,7 +25,8 @@
 
 namespace msrp {
 
-/// A message to send, split into chunks of `session_options::chunk_size`.
+/// A message to send, split into chunks of `chunk_size` (by default
+/// `session_options::chunk_size`).
 struct OutgoingMessage {
     /// Reads the next bytes of the body into the buffer and returns how
     /// many (0 at the end); for bodies that are not in memory (files,
@@ -43,6 +44,14 @@ struct OutgoingMessage {
     /// The size of a source's body, when known up front (the Byte-Range
     /// total); unknown sizes are sent as `*` until the last chunk.
     std::optional<std::uint64_t> size;
+    /// Body bytes per chunk for this message; absent: the session's
+    /// `session_options::chunk_size`. A message for a peer or relay with
+    /// small frames (Kamailio's relay refuses chunks over about 11 KiB)
+    /// can go in small chunks while the session's others go in large
+    /// ones. A source is read this many bytes at a time, and a message
+    /// read from one counts this much against `max_queued_bytes`. 0 is
+    /// refused (`errc::invalid_argument`).
+    std::optional<std::size_t> chunk_size;
     /// Failure-Report / Success-Report values (RFC 4975 §7.1.1); absent
     /// means `yes` / `no`.
     std::optional<std::string> failure_report;

@@ -22,7 +22,8 @@ struct session_options {
     /// locally (the seed's RESPONSE_TIMEOUT): 408 when Failure-Report is
     /// `yes` or absent, 200 when it is `partial` or `no`.
     std::chrono::milliseconds response_timeout{30000};
-    /// Body bytes per chunk when a message is split.
+    /// Body bytes per chunk when a message is split; a message may set its
+    /// own (`OutgoingMessage::chunk_size`).
     std::size_t chunk_size = 16 * 1024;
     /// Messages of more than one chunk sent at once, their chunks taking
     /// turns (RFC 4975 §7.1); more wait for one of them to end, so that a

@@ -28,7 +28,7 @@ session_core::fill_result session_core::fill(time_point now) {
         if (m->from_source && !m->final_sent && !m->abort_requested) {
             // The driver reads the next piece; on_source_read goes on.
             reading_ = std::move(m);
-            batch_.bodies.emplace_back(options_.chunk_size, '\0');
+            batch_.bodies.emplace_back(reading_->chunk_bytes, '\0');
             std::string& buffer = batch_.bodies.back();
             return fill_result{reading_.get(), std::span<char>(buffer.data(), buffer.size())};
         }
@@ -101,7 +101,7 @@ bool session_core::add_message_chunk(const std::shared_ptr<outgoing_message>& m,
     if (m->abort_requested)
         return add_message_piece(m, {}, contflag::aborted, ByteRange{start, start - 1, m->total}, {}, {}, now);
     const auto offset = static_cast<std::size_t>(start - 1);
-    const std::size_t n = std::min(options_.chunk_size, m->body.size() - offset);
+    const std::size_t n = std::min(m->chunk_bytes, m->body.size() - offset);
     const std::string_view body = m->body.substr(offset, n);
     const char flag = offset + n == m->body.size() ? contflag::complete : contflag::more;
     batch_.messages.push_back(m); // the body is viewed, not copied

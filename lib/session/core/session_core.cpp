@@ -69,8 +69,12 @@ session_core::session_core(session_options options, URI local_uri, Path remote_p
 
 // ---- admission -------------------------------------------------------------
 
+std::size_t session_core::chunk_bytes_of(const outgoing_message& m) const noexcept {
+    return m.chunk_size.value_or(options_.chunk_size);
+}
+
 std::size_t session_core::message_cost(const outgoing_message& m) const noexcept {
-    return queue_.message_cost(m.from_source, memory_body_size(m));
+    return send_queue::message_cost(m.from_source, chunk_bytes_of(m), memory_body_size(m));
 }
 
 std::error_code session_core::queue_chunk(Chunk chunk, response_handler on_response, bool internal) {
@@ -122,8 +126,8 @@ std::string session_core::queue_message(std::shared_ptr<outgoing_message> m, std
         ec = errc::bad_message_id;
         return {};
     }
-    if (!writable_fields(*m)) {
-        ec = errc::invalid_argument;
+    if (!writable_fields(*m) || m->chunk_size == std::size_t{0}) {
+        ec = errc::invalid_argument; // a chunk of no bytes would never end the message
         return {};
     }
     if (unfinished_.contains(m->id)) {
@@ -131,6 +135,7 @@ std::string session_core::queue_message(std::shared_ptr<outgoing_message> m, std
         return {};
     }
     m->total = m->from_source ? m->size.value_or(ByteRange::unknown) : memory_body_size(*m);
+    m->chunk_bytes = chunk_bytes_of(*m);
     if (m->failure_report_field)
         m->failure_mode = failure_report_value(*m->failure_report_field);
     m->success_report = m->success_report_field && success_report_value(*m->success_report_field);

@@ -73,6 +73,8 @@ public:
     std::string queue_message(std::shared_ptr<outgoing_message> m, std::error_code& ec);
     /// What a message counts against the queue (see `send_queue`).
     std::size_t message_cost(const outgoing_message& m) const noexcept;
+    /// A message's body bytes per chunk: its own `chunk_size`, else the session's.
+    std::size_t chunk_bytes_of(const outgoing_message& m) const noexcept;
     /// `queue_message`'s water marks: must a message costing `cost` wait,
     /// and may it go on once it waited.
     bool must_wait_to_queue(std::size_t cost) const noexcept { return queue_.must_wait(cost); }

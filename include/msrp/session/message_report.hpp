@@ -6,6 +6,7 @@
 
 #include <msrp/protocol/byte_range.hpp>
 #include <msrp/protocol/chunk.hpp>
+#include <msrp/protocol/incoming_chunk.hpp>
 #include <msrp/protocol/message_assembler.hpp>
 
 #include <functional>
@@ -46,5 +47,9 @@ using message_handler = std::function<void(const message_report& report)>;
 /// once with an empty message and `ec` set when the session ends (the
 /// reason; `asio::error::eof` when the peer closed).
 using incoming_handler = std::function<void(IncomingMessage message, std::error_code ec)>;
+/// Called with every empty SEND received (a keep-alive; see
+/// `session_stats::empty_sends_received`), after its answer was queued.
+/// `chunk` is valid during the call only.
+using empty_send_handler = std::function<void(const IncomingChunk& chunk)>;
 
 } // namespace msrp

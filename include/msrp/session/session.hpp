@@ -7,6 +7,7 @@
 #include <msrp/protocol/message_assembler.hpp>
 #include <msrp/session/message_report.hpp>
 #include <msrp/session/session_options.hpp>
+#include <msrp/session/session_stats.hpp>
 #include <msrp/transport/transport.hpp>
 
 #include <asio/awaitable.hpp>
@@ -166,6 +167,17 @@ public:
     std::size_t queued_replies() const noexcept;
     /// Messages being received (reassembly in progress).
     std::size_t messages_in_progress() const noexcept;
+
+    /// What the session counted of the traffic it handles by itself: empty
+    /// SENDs and keep-alives received, keep-alives sent and answered (see
+    /// `session_stats`). A copy, taken now.
+    session_stats stats() const noexcept;
+    /// Has `on_empty_send` called, on the session's executor, with every
+    /// empty SEND received for this session (RFC 4975 §7.1: a keep-alive,
+    /// answered 200 and not delivered as a message), after its answer was
+    /// queued; an empty handler (the default) calls nothing. It may call
+    /// into the session. Not called once the session object is gone.
+    void set_empty_send_handler(empty_send_handler on_empty_send);
 
 protected:
     struct green_tag {};

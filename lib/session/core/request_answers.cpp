@@ -45,7 +45,7 @@ bool request_answers::stop(std::string_view message_id, bool may_reply) {
     return true;
 }
 
-void request_answers::on_request(IncomingChunk& chunk, std::vector<IncomingMessage>& ready) {
+bool request_answers::on_request(IncomingChunk& chunk, std::vector<IncomingMessage>& ready) {
     const bool ends = chunk.end_of_chunk;
     const bool is_send = chunk.method == "SEND";
     if (chunk.segment <= 1) {
@@ -100,6 +100,7 @@ void request_answers::on_request(IncomingChunk& chunk, std::vector<IncomingMessa
             replies_.add_success_report(random_ident(), *from, *id, total);
         }
     }
+    return current_.keepalive && current_.code == 0;
 }
 
 } // namespace msrp::detail

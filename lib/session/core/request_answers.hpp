@@ -32,7 +32,9 @@ public:
 
     /// One request read (a whole chunk or a segment of one): queues its
     /// answer and adds the messages it completes or carries to `ready`.
-    void on_request(IncomingChunk& chunk, std::vector<IncomingMessage>& ready);
+    /// True when it was an empty SEND for this session (RFC 4975 §7.1: a
+    /// keep-alive), answered and not delivered; `chunk` is left as it came.
+    bool on_request(IncomingChunk& chunk, std::vector<IncomingMessage>& ready);
     /// Whether `request` is for this session (its To-Path and From-Path).
     bool paths_belong(const Chunk& request);
     /// A chunk was read: unless its paths are byte for byte those of the

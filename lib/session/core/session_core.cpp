@@ -169,7 +169,8 @@ void session_core::on_chunk(IncomingChunk& chunk, time_point now, std::vector<In
         return;
     }
     if (chunk.method != "REPORT") {
-        answers_.on_request(chunk, ready);
+        if (answers_.on_request(chunk, ready))
+            on_empty_send(chunk);
         return;
     }
     // RFC 4975 §7.1.2: nobody answers a REPORT. It settles or reports on a
@@ -181,6 +182,15 @@ void session_core::on_chunk(IncomingChunk& chunk, time_point now, std::vector<In
         static_cast<Chunk&>(m) = std::move(chunk);
         ready.push_back(std::move(m));
     }
+}
+
+void session_core::on_empty_send(const IncomingChunk& chunk) {
+    // Answered already and delivered as nothing; only counted and shown.
+    ++stats_.empty_sends_received;
+    if (const std::string* k = chunk.find_header("Keep-Alive"); k && iequals(*k, "yes"))
+        ++stats_.keepalives_received;
+    if (on_empty_send_ && !detached_)
+        on_empty_send_(chunk);
 }
 
 void session_core::handle_response(const Chunk& response, time_point now) {
@@ -241,6 +251,8 @@ void session_core::complete_transaction(pending_transaction& t, const Chunk& res
         t.on_response(response);
     if (t.keepalive) {
         keepalive_pending_ = false;
+        if (!made_up && is_2xx(response.code))
+            ++stats_.keepalives_answered;
         // A keep-alive nobody answers: the peer or the path is gone.
         if (response.code == 408)
             end(timed_out_);
@@ -352,6 +364,7 @@ void session_core::send_keepalive() {
     const std::size_t cost = checked_.head.size() + send_queue::item_overhead;
     queue_.push_chunk(std::move(q), cost);
     keepalive_pending_ = true;
+    ++stats_.keepalives_sent;
 }
 
 // ---- the end ---------------------------------------------------------------

@@ -30,6 +30,7 @@
 #include <msrp/protocol/uri.hpp>
 #include <msrp/session/message_report.hpp>
 #include <msrp/session/session_options.hpp>
+#include <msrp/session/session_stats.hpp>
 
 #include <chrono>
 #include <cstddef>
@@ -87,6 +88,9 @@ public:
     bool detached() const noexcept { return detached_; }
     /// Whether REPORTs read are handed on as incoming messages (someone takes them).
     void set_reports_taken(bool taken) noexcept { reports_taken_ = taken; }
+    /// Called with every empty SEND received for this session (see
+    /// `MSRPSession::set_empty_send_handler`); not once detached.
+    void set_empty_send_handler(empty_send_handler h) { on_empty_send_ = std::move(h); }
 
     // ---- input ----
 
@@ -165,6 +169,8 @@ public:
     /// Messages sent or queued whose final report is still to come.
     std::size_t unfinished_messages() const noexcept { return unfinished_.size(); }
     message_assembler& assembler() noexcept { return assembler_; }
+    /// Empty SENDs and keep-alives counted (see `session_stats`).
+    const session_stats& stats() const noexcept { return stats_; }
 
 private:
     bool has_unsent() const noexcept {
@@ -179,6 +185,7 @@ private:
     void track(std::string_view transaction_id, pending_transaction t, time_point now);
     Chunk local_response(std::string_view transaction_id, int code, std::string comment) const;
 
+    void on_empty_send(const IncomingChunk& chunk);
     void handle_response(const Chunk& response, time_point now);
     void handle_report(const Chunk& report, time_point now);
     void complete_transaction(pending_transaction& t, const Chunk& response, bool made_up, time_point now);
@@ -216,6 +223,8 @@ private:
     bool keepalive_pending_ = false; ///< a keep-alive waits for its answer
     std::error_code end_reason_;
     std::error_code timed_out_;
+    session_stats stats_;
+    empty_send_handler on_empty_send_;
 };
 
 } // namespace msrp::detail

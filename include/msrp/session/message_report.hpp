@@ -27,7 +27,10 @@ struct message_report {
     /// Set for failures: `errc::transaction_failed` (a response or
     /// REPORT said so), `errc::no_response` (no response in time: the 408
     /// was made locally), `asio::error::timed_out` (no success REPORT in
-    /// time), `errc::message_aborted` (`abort_message`),
+    /// time), `errc::report_window_stalled` (no success REPORT made room
+    /// in the REPORT window in time, see
+    /// `session_options::max_unreported_bytes`), `errc::message_aborted`
+    /// (`abort_message`),
     /// `errc::session_closed`, or the connection's error.
     std::error_code error;
     /// The message's outcome is settled: delivered whole (`code` 200) or

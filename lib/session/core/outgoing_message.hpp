@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <vector>
 
 namespace msrp::detail {
@@ -50,6 +51,12 @@ struct outgoing_message : std::enable_shared_from_this<outgoing_message> {
     bool final_sent = false;       ///< the final report was given
     bool holds_turn = false;       ///< counted among the interleaved messages
     bool waits_for_report = false; ///< among the report deadlines
+    bool waits_for_room = false;   ///< held by the REPORT window (report_window)
+    /// Why it is given up when `abort_requested` and this is set (the final
+    /// report's code, comment and error); else it is `abort_message`'s doing.
+    int abort_code = 0;
+    std::string abort_comment;
+    std::error_code abort_error;
     std::size_t in_flight = 0;     ///< chunks waiting for their response
     range_set delivered;           ///< bytes success REPORTs confirmed
 

@@ -54,6 +54,7 @@ session_core::session_core(session_options options, URI local_uri, Path remote_p
                            time_point now)
     : options_(std::move(options)),
       queue_(options_),
+      report_window_(options_),
       assembler_(options_.receive),
       answers_(options_, replies_, assembler_),
       last_traffic_(now),
@@ -152,6 +153,9 @@ bool session_core::abort_message(std::string_view message_id) {
     if (!m || (*m)->all_sent)
         return false;
     (*m)->abort_requested = true;
+    // Its '#' goes at once, not once REPORTs make room.
+    if ((*m)->waits_for_room)
+        queue_.requeue(report_window_.take(**m));
     return true;
 }
 
@@ -227,7 +231,16 @@ void session_core::handle_report(const Chunk& report, time_point now) {
         finish_message(*m, 200, status->comment, {}, &report); // the usual case: one REPORT for the whole message
         return;
     }
-    m->delivered.insert(range.start, range.end);
+    // Only bytes sent count: a REPORT claiming more is the peer's mistake,
+    // and must not open the REPORT window for bytes nobody reported.
+    const std::uint64_t covered_before = m->delivered.covered_bytes();
+    m->delivered.insert(std::max<std::uint64_t>(range.start, 1), std::min(range.end, m->next - 1));
+    if (m->waits_for_room) {
+        if (report_window_.has_room(*m))
+            queue_.requeue(report_window_.take(*m));
+        else if (m->delivered.covered_bytes() > covered_before)
+            report_window_.extend(*m, now + options_.response_timeout);
+    }
     check_settled(*m, now);
 }
 
@@ -305,9 +318,11 @@ void session_core::finish_message(outgoing_message& m, int code, std::string com
     m.final_sent = true;
     queue_.refund_all(m.queued_bytes);
     queue_.release_turn(m);
-    // The map may hold the last reference.
+    // The map (or the REPORT window) may hold the last reference.
     std::shared_ptr<outgoing_message> keep;
     unfinished_.take(m.id, keep);
+    if (m.waits_for_room)
+        keep = report_window_.take(m);
     if (m.waits_for_report)
         transactions_.trim_reports();
     const std::uint64_t total = m.known_total();
@@ -328,7 +343,7 @@ void session_core::release_body(outgoing_message& m) {
 // ---- time ------------------------------------------------------------------
 
 session_core::time_point session_core::next_deadline() {
-    auto next = transactions_.next_deadline();
+    auto next = std::min(transactions_.next_deadline(), report_window_.next_deadline());
     if (options_.keepalive_interval && !closing_ && !ended_ && !keepalive_pending_)
         next = std::min(next, last_traffic_ + *options_.keepalive_interval);
     return next;
@@ -346,6 +361,19 @@ void session_core::on_timer(time_point now) {
         if (!m)
             break;
         finish_message(*m, 408, "no success report came in time", timed_out_);
+    }
+    while (!ended_) {
+        // No REPORT made room in time: the receiver reports only whole
+        // messages, or nothing. Given up rather than left waiting for ever,
+        // and the peer hears of it: the next chunk ends in '#'.
+        auto m = report_window_.take_expired(now);
+        if (!m)
+            break;
+        m->abort_requested = true;
+        m->abort_code = 408;
+        m->abort_comment = "no success REPORT made room in the REPORT window in time";
+        m->abort_error = errc::report_window_stalled;
+        queue_.requeue(std::move(m));
     }
     if (!ended_ && !closing_ && options_.keepalive_interval && !keepalive_pending_ &&
         now - last_traffic_ >= *options_.keepalive_interval)
@@ -392,6 +420,7 @@ void session_core::end(std::error_code reason) {
     // back into the session.
     auto queued = queue_.take_all();
     auto pending = transactions_.take_all();
+    report_window_.clear(); // its messages are among the unfinished
     auto messages = std::move(unfinished_);
     unfinished_.clear();
     replies_.clear();

@@ -17,6 +17,7 @@
 
 #include "outgoing_message.hpp"
 #include "reply_queue.hpp"
+#include "report_window.hpp"
 #include "request_answers.hpp"
 #include "send_queue.hpp"
 #include "transaction_table.hpp"
@@ -174,12 +175,15 @@ public:
 
 private:
     bool has_unsent() const noexcept {
-        return writing_ || reading_ || !batch_.empty() || !replies_.empty() || !queue_.empty();
+        return writing_ || reading_ || !batch_.empty() || !replies_.empty() || !queue_.empty() ||
+               !report_window_.empty();
     }
     void add_queued_chunk(queued_chunk q, time_point now);
     /// Adds the next chunk of `m`, or asks for its source to be read; true
     /// when `m` has more to send after it.
     bool add_message_chunk(const std::shared_ptr<outgoing_message>& m, time_point now);
+    /// `m` has more to send: back to its turns, or to wait for REPORTs to make room.
+    void requeue_or_wait(std::shared_ptr<outgoing_message> m, time_point now);
     bool add_message_piece(const std::shared_ptr<outgoing_message>& m, std::string_view body, char flag,
                            ByteRange range, std::error_code failure, std::string why, time_point now);
     void track(std::string_view transaction_id, pending_transaction t, time_point now);
@@ -202,6 +206,7 @@ private:
     std::string to_path_text_, from_path_text_; ///< of every chunk sent
     send_queue queue_;
     transaction_table transactions_;
+    report_window report_window_;
     reply_queue replies_;
     message_assembler assembler_;
     request_answers answers_;

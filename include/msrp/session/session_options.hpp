@@ -83,8 +83,8 @@ struct session_options {
     /// room starts that time again. Absent (the default): no REPORT window.
     std::optional<std::size_t> max_unreported_bytes;
     /// Receiving: when set, a message sent with `Success-Report: yes` is
-    /// also reported as it arrives (RFC 4975 §7.1.2: "a receiver MAY send a
-    /// success report for each chunk"): a success REPORT for bytes 1-N, N
+    /// also reported as it arrives (RFC 4975 §7.1.2 lets a receiver report
+    /// chunks, not only the whole message): a success REPORT for bytes 1-N, N
     /// the bytes received in order from the first, each time N has grown
     /// by at least this many since the last one (1: after every chunk that
     /// moves N on), after the chunk's 200. The REPORT for the whole

@@ -1,6 +1,7 @@
 // libFuzzer target: the sans-IO session core under random sequences of
 // application calls, writes (some failing), responses, REPORTs, incoming
-// requests and clock steps.
+// requests and clock steps, with and without a send window, a REPORT
+// window and progress REPORTs.
 //
 // The input is a list of 3-byte operations (see `step`). The invariants
 // are the promises of session.hpp: a message gets at most one final report
@@ -48,11 +49,13 @@ struct state {
         switch (op % 16) {
         case 0: { // a message in memory
             const std::size_t size = static_cast<std::size_t>(a) * (b % 4 == 0 ? 37 : 1);
-            d.send(std::string(size, static_cast<char>('a' + b % 26)), ec, [b](auto& m) {
+            d.send(std::string(size, static_cast<char>('a' + b % 26)), ec, [a, b](auto& m) {
                 if (b & 0x10)
                     m.success_report_field = "yes";
                 if (b & 0x20)
                     m.failure_report_field = (b & 0x40) ? "partial" : "no";
+                if (b & 0x80)
+                    m.chunk_size = a % 32; // 0 is refused
             });
             break;
         }
@@ -171,6 +174,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         o.max_requests_in_flight = 1 + data[0] % 8;
         o.max_bytes_in_flight = 64 * (1 + data[1] % 16);
     }
+    if (data[0] & 0x40) // a REPORT window
+        o.max_unreported_bytes = 16 * (data[1] % 16);
+    if (data[0] & 0x80) // progress REPORTs for the peer's messages
+        o.progress_report_bytes = data[1] % 32;
     state s(o);
     for (std::size_t i = 2; i + 3 <= size; i += 3)
         s.step(data[i], data[i + 1], data[i + 2]);

@@ -9,6 +9,7 @@ pattern='^[[:space:]]*#[[:space:]]*include[[:space:]]*([<"](asio|openssl)|".*(co
 status=0
 for dir in lib/protocol include/msrp/protocol lib/session/core \
     include/msrp/session/session_options.hpp include/msrp/session/message_report.hpp \
+    include/msrp/session/session_stats.hpp \
     lib/detail/ascii.hpp lib/detail/text_checks.hpp lib/detail/text_checks.cpp; do
     if [[ ! -e $root/$dir ]]; then
         echo "missing directory: $root/$dir" >&2

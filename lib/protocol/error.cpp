@@ -59,6 +59,7 @@ public:
         case errc::queue_full: return "the session's send queue is full";
         case errc::transaction_failed: return "the peer answered the request with an error status";
         case errc::no_response: return "no response came in time; the request was given up locally (408)";
+        case errc::report_window_stalled: return "no success REPORT made room in the REPORT window in time; the receiver may report only whole messages (see session_options::max_unreported_bytes)";
         case errc::bad_cpim_header: return "a message/cpim header line is not 'Name: value' (bad name or parameter, control character or invalid UTF-8)";
         case errc::bad_cpim_address: return "a message/cpim From, To, cc or NS header is not '[name] <URI>'";
         case errc::bad_cpim_quoted_string: return "a message/cpim quoted string is not closed or holds a backslash escape other than \\uXXXX, \\b, \\t, \\n, \\r, \\\", \\' or \\\\";
@@ -110,6 +111,7 @@ int status_code_for(std::error_code ec) noexcept {
     case errc::queue_full:
     case errc::transaction_failed:
     case errc::no_response:
+    case errc::report_window_stalled:
     // A message/cpim body is content: the chunk carrying it was well formed.
     case errc::bad_cpim_header:
     case errc::bad_cpim_address:

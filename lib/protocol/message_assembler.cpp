@@ -72,6 +72,13 @@ bool message_assembler::stop(std::string_view message_id, Chunk* first_chunk) {
     return true;
 }
 
+std::optional<std::uint64_t> message_assembler::in_order_bytes(const std::string& message_id) const {
+    const auto it = messages_.find(message_id);
+    if (it == messages_.end())
+        return std::nullopt;
+    return it->second.received.contiguous_from(1);
+}
+
 void message_assembler::finish(std::vector<IncomingMessage>& out) {
     for (auto& [id, msg] : messages_) {
         IncomingMessage m;

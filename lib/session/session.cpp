@@ -222,6 +222,12 @@ std::size_t MSRPSession::queued_replies() const noexcept { return state_->core.q
 
 std::size_t MSRPSession::messages_in_progress() const noexcept { return state_->core.messages_in_progress(); }
 
+session_stats MSRPSession::stats() const noexcept { return state_->core.stats(); }
+
+void MSRPSession::set_empty_send_handler(empty_send_handler on_empty_send) {
+    state_->core.set_empty_send_handler(std::move(on_empty_send));
+}
+
 asio::any_io_executor MSRPSession::executor() const { return detail::executor_of(*state_); }
 
 // ---- GreenMSRPSession -------------------------------------------------------

@@ -21,6 +21,7 @@ std::shared_ptr<outgoing_message> make_outgoing_message(OutgoingMessage message,
     }
     m->content_type = std::move(message.content_type);
     m->size = message.size;
+    m->chunk_size = message.chunk_size;
     m->failure_report_field = std::move(message.failure_report);
     m->success_report_field = std::move(message.success_report);
     m->headers = std::move(message.headers);

@@ -1051,3 +1051,29 @@ TEST_CASE("assembler: a whole message whose Byte-Range counts characters, not oc
     CHECK(msrp::status_code_for(err(errc::inconsistent_byte_range)) == 400);
     CHECK(out.empty());
 }
+
+TEST_CASE("assembler: in_order_bytes says how far a message in progress arrived from its first byte",
+          "[assembler]") {
+    const std::string body = letters(300);
+    for (const std::uint64_t whole_limit : {1000, 100}) { // held whole, and in pieces
+        INFO("max_whole_message_bytes " << whole_limit);
+        message_assembler a({.max_whole_message_bytes = whole_limit});
+        std::vector<IncomingMessage> out;
+        CHECK_FALSE(a.in_order_bytes("m1"));
+        REQUIRE(a.add(part("m1", body, 101, 200, 300, '+'), out) == ok);
+        CHECK(a.in_order_bytes("m1") == std::optional<std::uint64_t>(0)); // byte 1 has not come
+        REQUIRE(a.add(part("m1", body, 1, 100, 300, '+'), out) == ok);
+        CHECK(a.in_order_bytes("m1") == std::optional<std::uint64_t>(200));
+        REQUIRE(a.add(part("m1", body, 1, 100, 300, '+'), out) == ok); // a duplicate
+        CHECK(a.in_order_bytes("m1") == std::optional<std::uint64_t>(200));
+        REQUIRE(a.add(part("m1", body, 201, 300, 300, '$'), out) == ok);
+        CHECK_FALSE(a.in_order_bytes("m1")); // complete: no longer in progress
+        // A one-chunk message is never in progress; a stopped one no longer.
+        REQUIRE(a.add(part("m2", body, 1, 300, 300, '$'), out) == ok);
+        CHECK_FALSE(a.in_order_bytes("m2"));
+        REQUIRE(a.add(part("m3", body, 1, 50, 300, '+'), out) == ok);
+        CHECK(a.in_order_bytes("m3") == std::optional<std::uint64_t>(50));
+        CHECK(a.stop("m3"));
+        CHECK_FALSE(a.in_order_bytes("m3"));
+    }
+}

@@ -3,7 +3,7 @@
 // The loopback tests in session_test.cpp and transfer_test.cpp remain the
 // acceptance net; these reach every rule and every failure point directly.
 
-#include "../support/core_driver.hpp"
+#include "../support/core_steps.hpp"
 
 #include <msrp/protocol/report_rules.hpp>
 
@@ -17,31 +17,9 @@ using msrp::ByteRange;
 using msrp::Chunk;
 using msrp::errc;
 using msrp::test::core_driver;
-
-namespace {
-
-msrp::session_options small_chunks(std::size_t chunk_size = 100) {
-    msrp::session_options o;
-    o.chunk_size = chunk_size;
-    o.response_timeout = 1000ms;
-    return o;
-}
-
-std::vector<Chunk> sends_of(const std::vector<Chunk>& written) {
-    std::vector<Chunk> out;
-    for (const auto& c : written)
-        if (c.method == "SEND")
-            out.push_back(c);
-    return out;
-}
-
-msrp::make_chunk_params peer_params(std::string data) {
-    msrp::make_chunk_params p;
-    p.data = std::move(data);
-    return p;
-}
-
-} // namespace
+using msrp::test::peer_params;
+using msrp::test::sends_of;
+using msrp::test::small_chunks;
 
 TEST_CASE("core: a message goes out as one SEND with the session's paths; its 200 settles it", "[core]") {
     core_driver d;

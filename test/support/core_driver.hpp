@@ -114,7 +114,7 @@ public:
     }
     /// Queues a message read from a scripted source (id empty when refused).
     sent_message& send_from_source(std::string body, std::size_t piece, std::optional<std::uint64_t> size,
-                                   int fail_at_read = 0) {
+                                   int fail_at_read = 0, std::function<void(detail::outgoing_message&)> edit = {}) {
         auto m = std::make_shared<scripted_source>();
         m->from_source = true;
         m->source_body = std::move(body);
@@ -122,7 +122,7 @@ public:
         m->size = size;
         m->fail_at_read = fail_at_read;
         std::error_code ec;
-        return queue(std::move(m), ec, {});
+        return queue(std::move(m), ec, std::move(edit));
     }
     sent_chunk& send_chunk(Chunk c, std::error_code& ec) {
         chunks.push_back(std::make_unique<sent_chunk>());

@@ -87,6 +87,7 @@ enum class errc {
 
     // Sessions, continued.
     no_response,              ///< no response came in time: the failure was decided locally (RFC 4975 §7.1.1)
+    report_window_stalled,    ///< no success REPORT made room in the REPORT window in time (session_options::max_unreported_bytes)
 };
 
 /// The category of `errc`, named "msrp".

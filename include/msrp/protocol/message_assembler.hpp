@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -91,6 +92,11 @@ public:
     void finish(std::vector<IncomingMessage>& out);
 
     std::size_t messages_in_progress() const noexcept { return messages_.size(); }
+    /// How far the message `message_id` arrived in order: N when its bytes
+    /// 1 to N all did (0 when byte 1 did not); nullopt when no such message
+    /// is in progress (never begun, delivered whole, complete, failed or
+    /// stopped). For progress reports (RFC 4975 §7.1.2).
+    std::optional<std::uint64_t> in_order_bytes(const std::string& message_id) const;
     /// Bytes held for messages to be delivered whole.
     std::uint64_t buffered_bytes() const noexcept { return buffered_bytes_; }
     const assembler_limits& limits() const noexcept { return limits_; }

@@ -6,6 +6,7 @@
 
 #include <msrp/protocol/byte_range.hpp>
 #include <msrp/protocol/chunk.hpp>
+#include <msrp/protocol/incoming_chunk.hpp>
 #include <msrp/protocol/message_assembler.hpp>
 
 #include <functional>
@@ -26,7 +27,10 @@ struct message_report {
     /// Set for failures: `errc::transaction_failed` (a response or
     /// REPORT said so), `errc::no_response` (no response in time: the 408
     /// was made locally), `asio::error::timed_out` (no success REPORT in
-    /// time), `errc::message_aborted` (`abort_message`),
+    /// time), `errc::report_window_stalled` (no success REPORT made room
+    /// in the REPORT window in time, see
+    /// `session_options::max_unreported_bytes`), `errc::message_aborted`
+    /// (`abort_message`),
     /// `errc::session_closed`, or the connection's error.
     std::error_code error;
     /// The message's outcome is settled: delivered whole (`code` 200) or
@@ -46,5 +50,9 @@ using message_handler = std::function<void(const message_report& report)>;
 /// once with an empty message and `ec` set when the session ends (the
 /// reason; `asio::error::eof` when the peer closed).
 using incoming_handler = std::function<void(IncomingMessage message, std::error_code ec)>;
+/// Called with every empty SEND received (a keep-alive; see
+/// `session_stats::empty_sends_received`), after its answer was queued.
+/// `chunk` is valid during the call only.
+using empty_send_handler = std::function<void(const IncomingChunk& chunk)>;
 
 } // namespace msrp

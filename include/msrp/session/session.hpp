@@ -7,6 +7,7 @@
 #include <msrp/protocol/message_assembler.hpp>
 #include <msrp/session/message_report.hpp>
 #include <msrp/session/session_options.hpp>
+#include <msrp/session/session_stats.hpp>
 #include <msrp/transport/transport.hpp>
 
 #include <asio/awaitable.hpp>
@@ -25,7 +26,8 @@
 
 namespace msrp {
 
-/// A message to send, split into chunks of `session_options::chunk_size`.
+/// A message to send, split into chunks of `chunk_size` (by default
+/// `session_options::chunk_size`).
 struct OutgoingMessage {
     /// Reads the next bytes of the body into the buffer and returns how
     /// many (0 at the end); for bodies that are not in memory (files,
@@ -43,6 +45,14 @@ struct OutgoingMessage {
     /// The size of a source's body, when known up front (the Byte-Range
     /// total); unknown sizes are sent as `*` until the last chunk.
     std::optional<std::uint64_t> size;
+    /// Body bytes per chunk for this message; absent: the session's
+    /// `session_options::chunk_size`. A message for a peer or relay with
+    /// small frames (Kamailio's relay refuses chunks over about 11 KiB)
+    /// can go in small chunks while the session's others go in large
+    /// ones. A source is read this many bytes at a time, and a message
+    /// read from one counts this much against `max_queued_bytes`. 0 is
+    /// refused (`errc::invalid_argument`).
+    std::optional<std::size_t> chunk_size;
     /// Failure-Report / Success-Report values (RFC 4975 §7.1.1); absent
     /// means `yes` / `no`.
     std::optional<std::string> failure_report;
@@ -207,6 +217,17 @@ public:
     /// The transport's executor: where the session runs and its
     /// operations complete.
     asio::any_io_executor executor() const;
+
+    /// What the session counted of the traffic it handles by itself: empty
+    /// SENDs and keep-alives received, keep-alives sent and answered (see
+    /// `session_stats`). A copy, taken now.
+    session_stats stats() const noexcept;
+    /// Has `on_empty_send` called, on the session's executor, with every
+    /// empty SEND received for this session (RFC 4975 §7.1: a keep-alive,
+    /// answered 200 and not delivered as a message), after its answer was
+    /// queued; an empty handler (the default) calls nothing. It may call
+    /// into the session. Not called once the session object is gone.
+    void set_empty_send_handler(empty_send_handler on_empty_send);
 
 protected:
     struct green_tag {};

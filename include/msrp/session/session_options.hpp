@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,7 +23,8 @@ struct session_options {
     /// locally (the seed's RESPONSE_TIMEOUT): 408 when Failure-Report is
     /// `yes` or absent, 200 when it is `partial` or `no`.
     std::chrono::milliseconds response_timeout{30000};
-    /// Body bytes per chunk when a message is split.
+    /// Body bytes per chunk when a message is split; a message may set its
+    /// own (`OutgoingMessage::chunk_size`).
     std::size_t chunk_size = 16 * 1024;
     /// Messages of more than one chunk sent at once, their chunks taking
     /// turns (RFC 4975 §7.1); more wait for one of them to end, so that a
@@ -59,6 +61,37 @@ struct session_options {
     /// Chunks with Failure-Report `no` get no response and do not count.
     std::size_t max_requests_in_flight = 4096;
     std::size_t max_bytes_in_flight = 16u << 20;
+    /// The REPORT window, for senders through relays: when set, a message
+    /// sent with `Success-Report: yes` keeps at most this many body bytes
+    /// sent and not yet covered by success REPORTs, and its next chunk
+    /// waits until REPORTs cover enough. Through a relay (RFC 4976) every
+    /// hop answers 200 at once, so the window above paces a sender on the
+    /// first relay only; a success REPORT comes from the far receiver
+    /// (RFC 4975 §7.1.2, its Byte-Range says what arrived). REPORTs for
+    /// bytes `1-N` (cumulative) and for single chunks both count. When
+    /// nothing is unreported one chunk always goes, so a window smaller
+    /// than a chunk sends one chunk at a time.
+    ///
+    /// It needs a receiver that reports progress, not only whole messages:
+    /// this library's with `progress_report_bytes` (at most the window),
+    /// or sipsimple's file transfer, which reports every chunk. When no
+    /// REPORT makes room within `response_timeout` (a receiver that
+    /// reports only whole messages, and a message larger than the window),
+    /// the message fails: its final report says 408 and
+    /// `errc::report_window_stalled`, and the peer gets its chunk ending in
+    /// `#` (RFC 4975 §7.1). A REPORT that covers new bytes without making
+    /// room starts that time again. Absent (the default): no REPORT window.
+    std::optional<std::size_t> max_unreported_bytes;
+    /// Receiving: when set, a message sent with `Success-Report: yes` is
+    /// also reported as it arrives (RFC 4975 §7.1.2 lets a receiver report
+    /// chunks, not only the whole message): a success REPORT for bytes 1-N, N
+    /// the bytes received in order from the first, each time N has grown
+    /// by at least this many since the last one (1: after every chunk that
+    /// moves N on), after the chunk's 200. The REPORT for the whole
+    /// message comes at the end as always. A sender pacing on REPORTs
+    /// (`max_unreported_bytes`) needs them at most its window apart.
+    /// Absent (the default): only whole messages are reported.
+    std::optional<std::uint64_t> progress_report_bytes;
     /// Most bytes written in one gather write (several small chunks go
     /// out together; one large chunk goes alone).
     std::size_t max_write_batch_bytes = 256 * 1024;

@@ -28,12 +28,12 @@ session_core::fill_result session_core::fill(time_point now) {
         if (m->from_source && !m->final_sent && !m->abort_requested) {
             // The driver reads the next piece; on_source_read goes on.
             reading_ = std::move(m);
-            batch_.bodies.emplace_back(options_.chunk_size, '\0');
+            batch_.bodies.emplace_back(reading_->chunk_bytes, '\0');
             std::string& buffer = batch_.bodies.back();
             return fill_result{reading_.get(), std::span<char>(buffer.data(), buffer.size())};
         }
         if (add_message_chunk(m, now))
-            queue_.requeue(std::move(m));
+            requeue_or_wait(std::move(m), now);
     }
     writing_ = !batch_.empty();
     return {};
@@ -91,7 +91,15 @@ void session_core::on_source_read(std::size_t n, std::error_code read_ec, time_p
                                  ByteRange{start, start - 1 + n, m->total}, {}, {}, now);
     }
     if (more)
-        queue_.requeue(m);
+        requeue_or_wait(m, now);
+}
+
+void session_core::requeue_or_wait(std::shared_ptr<outgoing_message> m, time_point now) {
+    // An abort goes at once: its '#' carries no bytes to report.
+    if (report_window_.applies_to(*m) && !m->abort_requested && !report_window_.has_room(*m))
+        report_window_.park(std::move(m), now + options_.response_timeout);
+    else
+        queue_.requeue(std::move(m));
 }
 
 bool session_core::add_message_chunk(const std::shared_ptr<outgoing_message>& m, time_point now) {
@@ -99,9 +107,10 @@ bool session_core::add_message_chunk(const std::shared_ptr<outgoing_message>& m,
         return false; // failed meanwhile: nothing more of it goes out
     const std::uint64_t start = m->next;
     if (m->abort_requested)
-        return add_message_piece(m, {}, contflag::aborted, ByteRange{start, start - 1, m->total}, {}, {}, now);
+        return add_message_piece(m, {}, contflag::aborted, ByteRange{start, start - 1, m->total}, m->abort_error,
+                                 m->abort_comment, now);
     const auto offset = static_cast<std::size_t>(start - 1);
-    const std::size_t n = std::min(options_.chunk_size, m->body.size() - offset);
+    const std::size_t n = std::min(m->chunk_bytes, m->body.size() - offset);
     const std::string_view body = m->body.substr(offset, n);
     const char flag = offset + n == m->body.size() ? contflag::complete : contflag::more;
     batch_.messages.push_back(m); // the body is viewed, not copied
@@ -113,7 +122,7 @@ bool session_core::add_message_piece(const std::shared_ptr<outgoing_message>& mp
     outgoing_message& m = *mp;
     if (flag == contflag::aborted && m.next == 1) {
         // Nothing of it went out: the peer need not hear of it.
-        finish_message(m, 0, why.empty() ? std::string("aborted") : std::move(why),
+        finish_message(m, m.abort_code, why.empty() ? std::string("aborted") : std::move(why),
                        failure ? failure : make_error_code(errc::message_aborted));
         return false;
     }
@@ -160,7 +169,7 @@ bool session_core::add_message_piece(const std::shared_ptr<outgoing_message>& mp
         track(tid, std::move(t), now);
     }
     if (flag == contflag::aborted) {
-        finish_message(m, 0, why.empty() ? std::string("aborted") : std::move(why),
+        finish_message(m, m.abort_code, why.empty() ? std::string("aborted") : std::move(why),
                        failure ? failure : make_error_code(errc::message_aborted));
         return false;
     }

@@ -19,14 +19,14 @@ void reply_queue::add_response(std::string_view transaction_id, int code, std::s
 }
 
 void reply_queue::add_success_report(std::string_view transaction_id, std::string_view send_from_path,
-                                     std::string_view message_id, std::uint64_t total) {
+                                     std::string_view message_id, ByteRange range) {
     // What make_report writes for a 200, without building the chunk first.
     wire::append_request_line(bytes_, transaction_id, "REPORT");
     wire::append_header(bytes_, "To-Path", send_from_path);
     wire::append_header(bytes_, "From-Path", from_path_text_);
     wire::append_header(bytes_, "Message-ID", message_id);
     range_text_.clear();
-    ByteRange{1, total, total}.append_to(range_text_);
+    range.append_to(range_text_);
     wire::append_header(bytes_, "Byte-Range", range_text_);
     wire::append_header(bytes_, "Status", "000 200 OK");
     char tail[96];

@@ -28,10 +28,11 @@ public:
     /// A transaction response (RFC 4975 §7.2) to the request `transaction_id`
     /// from the previous hop `reply_to`, as taken from a parsed chunk.
     void add_response(std::string_view transaction_id, int code, std::string_view reply_to);
-    /// The success REPORT for a whole message (RFC 4975 §7.1.2): to the
-    /// SEND's From-Path as the peer wrote it, for bytes 1 to `total`.
+    /// A success REPORT (RFC 4975 §7.1.2): to the SEND's From-Path as the
+    /// peer wrote it, for the bytes `range` (1 to the total for a whole
+    /// message, 1 to N for one in progress).
     void add_success_report(std::string_view transaction_id, std::string_view send_from_path,
-                            std::string_view message_id, std::uint64_t total);
+                            std::string_view message_id, ByteRange range);
     /// Any other reply, serialized (a failure REPORT); due at once.
     void add(const Chunk& reply);
 

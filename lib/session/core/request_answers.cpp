@@ -35,6 +35,7 @@ bool request_answers::stop(std::string_view message_id, bool may_reply) {
     Chunk first;
     if (!assembler_.stop(message_id, &first))
         return false;
+    progress_reported_.erase(message_id);
     // Its chunks so far were answered 200: with Failure-Report yes the
     // sender is owed word of the failure (RFC 4975 §7.1.2), besides the
     // 413 its next chunk will get.
@@ -45,7 +46,35 @@ bool request_answers::stop(std::string_view message_id, bool may_reply) {
     return true;
 }
 
-void request_answers::on_request(IncomingChunk& chunk, std::vector<IncomingMessage>& ready) {
+bool request_answers::take_progress_subject(const Chunk& chunk) {
+    if (!options_.progress_report_bytes || !success_report_wanted(chunk))
+        return false;
+    const std::string* id = chunk.find_header("Message-ID");
+    const std::string* from = chunk.find_header("From-Path");
+    if (!id || !from)
+        return false; // the parser lets no SEND through without them
+    progress_.message_id = *id;
+    progress_.from_path = *from;
+    progress_.total = chunk.byte_range().value_or(ByteRange{}).total;
+    return true;
+}
+
+void request_answers::report_progress() {
+    const auto in_order = assembler_.in_order_bytes(progress_.message_id);
+    if (!in_order) {
+        // Complete with this chunk (its whole-message REPORT follows), or failed.
+        progress_reported_.erase(progress_.message_id);
+        return;
+    }
+    auto [last, inserted] = progress_reported_.try_emplace(progress_.message_id, 0);
+    if (!last || *in_order == *last || *in_order - *last < *options_.progress_report_bytes)
+        return;
+    *last = *in_order;
+    replies_.add_success_report(random_ident(), progress_.from_path, progress_.message_id,
+                                ByteRange{1, *in_order, progress_.total});
+}
+
+bool request_answers::on_request(IncomingChunk& chunk, std::vector<IncomingMessage>& ready) {
     const bool ends = chunk.end_of_chunk;
     const bool is_send = chunk.method == "SEND";
     if (chunk.segment <= 1) {
@@ -73,7 +102,9 @@ void request_answers::on_request(IncomingChunk& chunk, std::vector<IncomingMessa
         }
     }
     const auto before = ready.size();
+    bool progress = false;
     if (is_send && current_.code == 0 && !current_.keepalive) {
+        progress = ends && take_progress_subject(chunk);
         if (const auto failed = assembler_.add(std::move(chunk), ready))
             current_.code = status_code_for(failed);
     }
@@ -85,6 +116,8 @@ void request_answers::on_request(IncomingChunk& chunk, std::vector<IncomingMessa
         if (is_2xx(code) ? current_.want_ok : current_.want_error)
             replies_.add_response(current_.transaction_id, code, current_.reply_to);
     }
+    if (progress)
+        report_progress();
     if (ready.size() > before) {
         // RFC 4975 §7.1.3: the success REPORT covers the whole message.
         for (auto i = before; i < ready.size(); ++i) {
@@ -97,9 +130,10 @@ void request_answers::on_request(IncomingChunk& chunk, std::vector<IncomingMessa
                 continue; // the parser lets no SEND through without them
             const auto r = m.byte_range().value_or(ByteRange{});
             const std::uint64_t total = r.total != ByteRange::unknown ? r.total : r.end;
-            replies_.add_success_report(random_ident(), *from, *id, total);
+            replies_.add_success_report(random_ident(), *from, *id, ByteRange{1, total, total});
         }
     }
+    return current_.keepalive && current_.code == 0;
 }
 
 } // namespace msrp::detail

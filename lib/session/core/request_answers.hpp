@@ -3,17 +3,22 @@
 // 4975 §7.2, §7.3): 481 for a request that is not for this session, 415
 // for a content type it does not take, 501 for a method it does not know,
 // 200 and nothing delivered for an empty SEND (a keep-alive), reassembly
-// of the rest, and a success REPORT for a whole message that asks for one.
+// of the rest, and a success REPORT for a whole message that asks for one
+// (and, when `session_options::progress_report_bytes` says so, for the
+// bytes of it received so far).
 // Internal header of the session core (no Asio).
 
 #include "reply_queue.hpp"
 
+#include <msrp/detail/ident_map.hpp>
+#include <msrp/protocol/byte_range.hpp>
 #include <msrp/protocol/incoming_chunk.hpp>
 #include <msrp/protocol/message_assembler.hpp>
 #include <msrp/protocol/path.hpp>
 #include <msrp/protocol/uri.hpp>
 #include <msrp/session/session_options.hpp>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -32,7 +37,9 @@ public:
 
     /// One request read (a whole chunk or a segment of one): queues its
     /// answer and adds the messages it completes or carries to `ready`.
-    void on_request(IncomingChunk& chunk, std::vector<IncomingMessage>& ready);
+    /// True when it was an empty SEND for this session (RFC 4975 §7.1: a
+    /// keep-alive), answered and not delivered; `chunk` is left as it came.
+    bool on_request(IncomingChunk& chunk, std::vector<IncomingMessage>& ready);
     /// Whether `request` is for this session (its To-Path and From-Path).
     bool paths_belong(const Chunk& request);
     /// A chunk was read: unless its paths are byte for byte those of the
@@ -48,6 +55,14 @@ public:
     bool stop(std::string_view message_id, bool may_reply);
 
 private:
+    /// For a chunk that asks for progress REPORTs
+    /// (`session_options::progress_report_bytes`), keeps what the REPORT
+    /// needs before the chunk goes to the assembler; false for others.
+    bool take_progress_subject(const Chunk& chunk);
+    /// The REPORT for bytes 1-N of the message `progress_` names, when N
+    /// grew enough since the last one.
+    void report_progress();
+
     // The request being read (its segments share one transaction).
     struct request_in_progress {
         std::string transaction_id;
@@ -69,6 +84,17 @@ private:
     /// a session's chunks repeat them byte for byte, so their URIs are
     /// parsed and compared once, not per chunk.
     std::optional<bool> paths_verdict_;
+    /// The chunk being reported on as it arrives (buffers reused).
+    struct progress_subject {
+        std::string message_id;
+        std::string from_path;
+        std::uint64_t total = ByteRange::unknown;
+    };
+    progress_subject progress_;
+    /// N of the last progress REPORT (bytes 1-N), for every message in
+    /// progress that asked for REPORTs: at most `max_messages_in_progress`,
+    /// as an entry goes when its message does.
+    ident_map<std::uint64_t> progress_reported_;
 };
 
 } // namespace msrp::detail

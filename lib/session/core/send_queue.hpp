@@ -53,10 +53,11 @@ public:
     std::size_t bytes() const noexcept { return bytes_; }
 
     // ---- admission ----
-    /// What a message counts when queued: a chunk's worth for a source, else
-    /// its body in memory, plus its overhead.
-    std::size_t message_cost(bool from_source, std::size_t memory_body_bytes) const noexcept {
-        return (from_source ? options_.chunk_size : memory_body_bytes) + item_overhead;
+    /// What a message counts when queued: a chunk's worth (its own chunk
+    /// size) for a source, else its body in memory, plus its overhead.
+    static std::size_t message_cost(bool from_source, std::size_t chunk_bytes,
+                                    std::size_t memory_body_bytes) noexcept {
+        return (from_source ? chunk_bytes : memory_body_bytes) + item_overhead;
     }
     /// Whether `n` more bytes fit. An empty queue takes anything, so one
     /// message larger than the limit can still be sent.
@@ -83,7 +84,7 @@ public:
     /// others (RFC 4975 §7.1), more wait for one of them to end.
     void push_message(std::shared_ptr<outgoing_message> m, std::size_t cost) {
         charge(m->queued_bytes, cost);
-        const bool one_chunk = !m->from_source && m->body.size() <= options_.chunk_size;
+        const bool one_chunk = !m->from_source && m->body.size() <= m->chunk_bytes;
         if (one_chunk) {
             sending_.push_back(std::move(m));
         } else if (interleaved_ < max_interleaved()) {

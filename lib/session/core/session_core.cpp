@@ -54,6 +54,7 @@ session_core::session_core(session_options options, URI local_uri, Path remote_p
                            time_point now)
     : options_(std::move(options)),
       queue_(options_),
+      report_window_(options_),
       assembler_(options_.receive),
       answers_(options_, replies_, assembler_),
       last_traffic_(now),
@@ -69,8 +70,12 @@ session_core::session_core(session_options options, URI local_uri, Path remote_p
 
 // ---- admission -------------------------------------------------------------
 
+std::size_t session_core::chunk_bytes_of(const outgoing_message& m) const noexcept {
+    return m.chunk_size.value_or(options_.chunk_size);
+}
+
 std::size_t session_core::message_cost(const outgoing_message& m) const noexcept {
-    return queue_.message_cost(m.from_source, memory_body_size(m));
+    return send_queue::message_cost(m.from_source, chunk_bytes_of(m), memory_body_size(m));
 }
 
 std::error_code session_core::queue_chunk(Chunk chunk, response_handler on_response, bool internal) {
@@ -122,8 +127,8 @@ std::string session_core::queue_message(std::shared_ptr<outgoing_message> m, std
         ec = errc::bad_message_id;
         return {};
     }
-    if (!writable_fields(*m)) {
-        ec = errc::invalid_argument;
+    if (!writable_fields(*m) || m->chunk_size == std::size_t{0}) {
+        ec = errc::invalid_argument; // a chunk of no bytes would never end the message
         return {};
     }
     if (unfinished_.contains(m->id)) {
@@ -131,6 +136,7 @@ std::string session_core::queue_message(std::shared_ptr<outgoing_message> m, std
         return {};
     }
     m->total = m->from_source ? m->size.value_or(ByteRange::unknown) : memory_body_size(*m);
+    m->chunk_bytes = chunk_bytes_of(*m);
     if (m->failure_report_field)
         m->failure_mode = failure_report_value(*m->failure_report_field);
     m->success_report = m->success_report_field && success_report_value(*m->success_report_field);
@@ -147,6 +153,9 @@ bool session_core::abort_message(std::string_view message_id) {
     if (!m || (*m)->all_sent)
         return false;
     (*m)->abort_requested = true;
+    // Its '#' goes at once, not once REPORTs make room.
+    if ((*m)->waits_for_room)
+        queue_.requeue(report_window_.take(**m));
     return true;
 }
 
@@ -164,7 +173,8 @@ void session_core::on_chunk(IncomingChunk& chunk, time_point now, std::vector<In
         return;
     }
     if (chunk.method != "REPORT") {
-        answers_.on_request(chunk, ready);
+        if (answers_.on_request(chunk, ready))
+            on_empty_send(chunk);
         return;
     }
     // RFC 4975 §7.1.2: nobody answers a REPORT. It settles or reports on a
@@ -176,6 +186,15 @@ void session_core::on_chunk(IncomingChunk& chunk, time_point now, std::vector<In
         static_cast<Chunk&>(m) = std::move(chunk);
         ready.push_back(std::move(m));
     }
+}
+
+void session_core::on_empty_send(const IncomingChunk& chunk) {
+    // Answered already and delivered as nothing; only counted and shown.
+    ++stats_.empty_sends_received;
+    if (const std::string* k = chunk.find_header("Keep-Alive"); k && iequals(*k, "yes"))
+        ++stats_.keepalives_received;
+    if (on_empty_send_ && !detached_)
+        on_empty_send_(chunk);
 }
 
 void session_core::handle_response(const Chunk& response, time_point now) {
@@ -212,7 +231,16 @@ void session_core::handle_report(const Chunk& report, time_point now) {
         finish_message(*m, 200, status->comment, {}, &report); // the usual case: one REPORT for the whole message
         return;
     }
-    m->delivered.insert(range.start, range.end);
+    // Only bytes sent count: a REPORT claiming more is the peer's mistake,
+    // and must not open the REPORT window for bytes nobody reported.
+    const std::uint64_t covered_before = m->delivered.covered_bytes();
+    m->delivered.insert(std::max<std::uint64_t>(range.start, 1), std::min(range.end, m->next - 1));
+    if (m->waits_for_room) {
+        if (report_window_.has_room(*m))
+            queue_.requeue(report_window_.take(*m));
+        else if (m->delivered.covered_bytes() > covered_before)
+            report_window_.extend(*m, now + options_.response_timeout);
+    }
     check_settled(*m, now);
 }
 
@@ -239,6 +267,8 @@ void session_core::complete_transaction(pending_transaction& t, const Chunk& res
         t.on_response(response);
     if (t.keepalive) {
         keepalive_pending_ = false;
+        if (!made_up && is_2xx(response.code))
+            ++stats_.keepalives_answered;
         // A keep-alive nobody answers: the peer or the path is gone.
         if (response.code == 408)
             end(timed_out_);
@@ -291,9 +321,11 @@ void session_core::finish_message(outgoing_message& m, int code, std::string com
     m.final_sent = true;
     queue_.refund_all(m.queued_bytes);
     queue_.release_turn(m);
-    // The map may hold the last reference.
+    // The map (or the REPORT window) may hold the last reference.
     std::shared_ptr<outgoing_message> keep;
     unfinished_.take(m.id, keep);
+    if (m.waits_for_room)
+        keep = report_window_.take(m);
     if (m.waits_for_report)
         transactions_.trim_reports();
     const std::uint64_t total = m.known_total();
@@ -314,7 +346,7 @@ void session_core::release_body(outgoing_message& m) {
 // ---- time ------------------------------------------------------------------
 
 session_core::time_point session_core::next_deadline() {
-    auto next = transactions_.next_deadline();
+    auto next = std::min(transactions_.next_deadline(), report_window_.next_deadline());
     if (options_.keepalive_interval && !closing_ && !ended_ && !keepalive_pending_)
         next = std::min(next, last_traffic_ + *options_.keepalive_interval);
     return next;
@@ -333,6 +365,19 @@ void session_core::on_timer(time_point now) {
             break;
         finish_message(*m, 408, "no success report came in time", timed_out_);
     }
+    while (!ended_) {
+        // No REPORT made room in time: the receiver reports only whole
+        // messages, or nothing. Given up rather than left waiting for ever,
+        // and the peer hears of it: the next chunk ends in '#'.
+        auto m = report_window_.take_expired(now);
+        if (!m)
+            break;
+        m->abort_requested = true;
+        m->abort_code = 408;
+        m->abort_comment = "no success REPORT made room in the REPORT window in time";
+        m->abort_error = errc::report_window_stalled;
+        queue_.requeue(std::move(m));
+    }
     if (!ended_ && !closing_ && options_.keepalive_interval && !keepalive_pending_ &&
         now - last_traffic_ >= *options_.keepalive_interval)
         send_keepalive();
@@ -350,6 +395,7 @@ void session_core::send_keepalive() {
     const std::size_t cost = checked_.head.size() + send_queue::item_overhead;
     queue_.push_chunk(std::move(q), cost);
     keepalive_pending_ = true;
+    ++stats_.keepalives_sent;
 }
 
 // ---- the end ---------------------------------------------------------------
@@ -377,6 +423,7 @@ void session_core::end(std::error_code reason) {
     // back into the session.
     auto queued = queue_.take_all();
     auto pending = transactions_.take_all();
+    report_window_.clear(); // its messages are among the unfinished
     auto messages = std::move(unfinished_);
     unfinished_.clear();
     replies_.clear();

@@ -17,6 +17,7 @@
 
 #include "outgoing_message.hpp"
 #include "reply_queue.hpp"
+#include "report_window.hpp"
 #include "request_answers.hpp"
 #include "send_queue.hpp"
 #include "transaction_table.hpp"
@@ -30,6 +31,7 @@
 #include <msrp/protocol/uri.hpp>
 #include <msrp/session/message_report.hpp>
 #include <msrp/session/session_options.hpp>
+#include <msrp/session/session_stats.hpp>
 
 #include <chrono>
 #include <cstddef>
@@ -73,6 +75,8 @@ public:
     std::string queue_message(std::shared_ptr<outgoing_message> m, std::error_code& ec);
     /// What a message counts against the queue (see `send_queue`).
     std::size_t message_cost(const outgoing_message& m) const noexcept;
+    /// A message's body bytes per chunk: its own `chunk_size`, else the session's.
+    std::size_t chunk_bytes_of(const outgoing_message& m) const noexcept;
     /// `queue_message`'s water marks: must a message costing `cost` wait,
     /// and may it go on once it waited.
     bool must_wait_to_queue(std::size_t cost) const noexcept { return queue_.must_wait(cost); }
@@ -85,6 +89,9 @@ public:
     bool detached() const noexcept { return detached_; }
     /// Whether REPORTs read are handed on as incoming messages (someone takes them).
     void set_reports_taken(bool taken) noexcept { reports_taken_ = taken; }
+    /// Called with every empty SEND received for this session (see
+    /// `MSRPSession::set_empty_send_handler`); not once detached.
+    void set_empty_send_handler(empty_send_handler h) { on_empty_send_ = std::move(h); }
 
     // ---- input ----
 
@@ -166,20 +173,26 @@ public:
     /// Messages sent or queued whose final report is still to come.
     std::size_t unfinished_messages() const noexcept { return unfinished_.size(); }
     message_assembler& assembler() noexcept { return assembler_; }
+    /// Empty SENDs and keep-alives counted (see `session_stats`).
+    const session_stats& stats() const noexcept { return stats_; }
 
 private:
     bool has_unsent() const noexcept {
-        return writing_ || reading_ || !batch_.empty() || !replies_.empty() || !queue_.empty();
+        return writing_ || reading_ || !batch_.empty() || !replies_.empty() || !queue_.empty() ||
+               !report_window_.empty();
     }
     void add_queued_chunk(queued_chunk q, time_point now);
     /// Adds the next chunk of `m`, or asks for its source to be read; true
     /// when `m` has more to send after it.
     bool add_message_chunk(const std::shared_ptr<outgoing_message>& m, time_point now);
+    /// `m` has more to send: back to its turns, or to wait for REPORTs to make room.
+    void requeue_or_wait(std::shared_ptr<outgoing_message> m, time_point now);
     bool add_message_piece(const std::shared_ptr<outgoing_message>& m, std::string_view body, char flag,
                            ByteRange range, std::error_code failure, std::string why, time_point now);
     void track(std::string_view transaction_id, pending_transaction t, time_point now);
     Chunk local_response(std::string_view transaction_id, int code, std::string comment) const;
 
+    void on_empty_send(const IncomingChunk& chunk);
     void handle_response(const Chunk& response, time_point now);
     void handle_report(const Chunk& report, time_point now);
     void complete_transaction(pending_transaction& t, const Chunk& response, bool made_up, time_point now);
@@ -196,6 +209,7 @@ private:
     std::string to_path_text_, from_path_text_; ///< of every chunk sent
     send_queue queue_;
     transaction_table transactions_;
+    report_window report_window_;
     reply_queue replies_;
     message_assembler assembler_;
     request_answers answers_;
@@ -218,6 +232,8 @@ private:
     bool keepalive_pending_ = false; ///< a keep-alive waits for its answer
     std::error_code end_reason_;
     std::error_code timed_out_;
+    session_stats stats_;
+    empty_send_handler on_empty_send_;
 };
 
 } // namespace msrp::detail

@@ -36,9 +36,10 @@ namespace {
 
 using namespace std::chrono_literals;
 
-msrp::connect_options quick_connect_options() {
+/// `bind_timeout`: how long a session waits for its peer to connect and bind.
+msrp::connect_options connect_options_with(std::chrono::seconds bind_timeout) {
     msrp::connect_options options;
-    options.bind_timeout = 60s; // time for a person to paste paths
+    options.bind_timeout = bind_timeout;
     return options;
 }
 
@@ -151,14 +152,15 @@ asio::awaitable<bool> client(std::unique_ptr<msrp::Connector> connector, msrp::P
 int self_test(int clients) {
     asio::io_context ctx{1};
     const auto executor = ctx.get_executor();
-    auto server = std::make_shared<msrp::MSRPServer>(executor, quick_connect_options());
+    const auto options = connect_options_with(10s);
+    auto server = std::make_shared<msrp::MSRPServer>(executor, options);
     int echoed = 0, finished = 0;
     auto start = [&]() -> asio::awaitable<void> {
         std::uint16_t port = 0;
         for (int i = 0; i < clients; ++i) {
             const msrp::Path server_path = co_await prepare_session(*server, "127.0.0.1", port);
             port = server_path.back().port;
-            auto connector = msrp::get_connector(executor, std::nullopt, {}, quick_connect_options());
+            auto connector = msrp::get_connector(executor, std::nullopt, {}, options);
             msrp::URI client_uri;
             client_uri.host = "127.0.0.1";
             msrp::Path client_path = co_await connector->prepare(client_uri);
@@ -217,7 +219,8 @@ int main(int argc, char** argv) {
     }
 
     asio::io_context ctx{1};
-    auto server = std::make_shared<msrp::MSRPServer>(ctx.get_executor(), quick_connect_options());
+    // Time for a person to paste the paths.
+    auto server = std::make_shared<msrp::MSRPServer>(ctx.get_executor(), connect_options_with(60s));
     int status = 0;
     asio::co_spawn(ctx, serve_stdin(server, host, static_cast<std::uint16_t>(port)), [&](std::exception_ptr e) {
         if (e) {

@@ -137,17 +137,17 @@ asio::awaitable<std::string> queue_message(std::shared_ptr<session_state> st, Ou
 
 asio::awaitable<void> shutdown_session(std::shared_ptr<session_state> st, std::error_code& ec) {
     ec = {};
-    if (st->core.ended()) {
-        ec = st->core.end_reason();
+    // Ended before: nothing is left to send or wait for, and how it ended
+    // was reported then (to the incoming handler, `receive_chunk`).
+    if (st->core.ended())
         co_return;
-    }
     st->core.begin_shutdown();
     st->after_core();
     for (;;) {
         switch (st->core.next_shutdown_step()) {
         case session_core::shutdown_step::done:
-            // Ended by something else meanwhile: the connection failed, or
-            // `close`.
+            // Ended meanwhile, with sends or answers outstanding: the
+            // connection failed, or `close`.
             ec = st->core.end_reason();
             co_return;
         case session_core::shutdown_step::wait:

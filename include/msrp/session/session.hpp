@@ -187,12 +187,14 @@ public:
     /// responses still owed, then closes the connection. Pending requests
     /// that can no longer complete get their verdict; sending afterwards
     /// fails with `errc::session_closed`. Completes with
-    /// `void(std::error_code)`: nothing when all was sent and answered;
+    /// `void(std::error_code)`: nothing when all was sent and answered, or
+    /// when the session had already ended (how it ended was reported then);
     /// `errc::no_response` when answers were still missing at the timeout;
-    /// the reason the session ended when it ended before or meanwhile
-    /// (`errc::session_closed` after `close`, `asio::error::eof` when the
-    /// peer closed, ...). How the closing handshake (TLS close_notify)
-    /// goes is not reported: nothing is lost by then.
+    /// the reason the session ended when it ended while sends or answers
+    /// were outstanding (`asio::error::eof` when the peer closed,
+    /// `errc::session_closed` after `close`, ...). How the closing
+    /// handshake (TLS close_notify) goes is not reported: nothing is lost by
+    /// then.
     template <detail::operation_token<void> CompletionToken = asio::use_awaitable_t<>>
     auto shutdown(CompletionToken&& token = {}) {
         return detail::run_operation<void>(

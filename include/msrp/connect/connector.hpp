@@ -81,18 +81,20 @@ public:
             [this, uri = std::move(local_uri)](std::error_code& ec) mutable { return do_prepare(std::move(uri), ec); },
             "prepare");
     }
+    /// `prepare` with nothing given (see the note on GCC 12 in
+    /// `detail/async_operation.hpp`: no defaulted URI argument).
     auto prepare() { return prepare(URI{}); }
 
     /// Connects (or waits for the peer's connection) and binds it to the
     /// session (RFC 4975 §5.4): the active side sends a SEND, the passive
     /// side checks its To-Path and From-Path against the paths and answers
-    /// 200, or 481 and fails with `errc::session_mismatch`. Without a
-    /// `prepare` before, prepares with an empty URI first. Errors also:
+    /// 200, or 481 and fails with `errc::session_mismatch`. A connector not
+    /// prepared prepares with an empty URI first. Errors also:
     /// `errc::bind_timeout`, `errc::bind_failed`, `errc::no_remote_path`
     /// (an empty path, unless an acceptor with
     /// `connect_options::accept_any_peer`), `errc::invalid_argument` (an
-    /// acceptor not prepared, or completed before), socket and TLS errors. Completes with
-    /// `void(std::error_code, std::unique_ptr<MSRPTransport>)`.
+    /// acceptor not prepared, or completed before), socket and TLS errors.
+    /// Completes with `void(std::error_code, std::unique_ptr<MSRPTransport>)`.
     template <detail::operation_token<std::unique_ptr<MSRPTransport>> CompletionToken = asio::use_awaitable_t<>>
     auto complete(Path full_remote_path, CompletionToken&& token = {}) {
         return detail::run_operation<std::unique_ptr<MSRPTransport>>(
